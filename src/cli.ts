@@ -1,0 +1,177 @@
+/**
+ * Command line: argv -> experiments/*, parsing and dispatch only. Each command is one entry of
+ * `COMMANDS` (its flags, their docs, and a `run` that calls `src/experiments`); add `toy-rl`,
+ * `toy-mdl`, ... there. Bad input prints one line on stderr and exits with code 2.
+ *
+ *   npx tsx src/cli.ts toy-data --task 2 --rate 0.1 --seed 0 --train-size 1000 --test-size 100 --vocab 10 --out /tmp/toy
+ */
+import { generateToyDataset, resolveToyDataConfig, toyDataDir, type ToyDataParams } from './experiments/toy_data';
+import { ConfigError } from './util/assert';
+
+/** Exit codes: 0 done, 1 failed while running, 2 bad command line or configuration. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** How a flag's text is read: numbers become numbers (checked later by the command's config). */
+export type FlagType = 'number' | 'string' | 'boolean';
+
+/** One `--flag` of a command. */
+export interface FlagSpec {
+  /** Flag name without dashes, e.g. `train-size`. */
+  readonly name: string;
+  /** Key in the values passed to `run`, e.g. `trainSize`. */
+  readonly key: string;
+  readonly type: FlagType;
+  /** One help line: meaning, default and its source. */
+  readonly doc: string;
+}
+
+/** Where a command writes; tests pass their own. */
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/** One subcommand. */
+export interface Command {
+  /** One help line. */
+  readonly summary: string;
+  readonly flags: readonly FlagSpec[];
+  /** Runs with the parsed flag values (keyed by `FlagSpec.key`); returns the exit code. */
+  run(values: Readonly<Record<string, unknown>>, io: CliIo): number | Promise<number>;
+}
+
+/** A bad command line; `main` prints the message and exits with `EXIT_USAGE`. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The commands, by name. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  'toy-data': {
+    summary: 'generate the synthetic task files (train, test per partition, probes, manifest) for one task, rate and seed',
+    flags: [
+      { name: 'task', key: 'task', type: 'number', doc: 'study task 1..5: contains-1, first-last, prefix-duplicate, contains-first, adjacent-duplicate (spurious: contains-2)' },
+      { name: 'target', key: 'target', type: 'string', doc: "target rule instead of --task: contains-<k>, first-last, prefix-duplicate, contains-first, adjacent-duplicate" },
+      { name: 'spurious', key: 'spurious', type: 'string', doc: "spurious rule with --target (default contains-2, the study's)" },
+      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training set (required)' },
+      { name: 'seed', key: 'seed', type: 'number', doc: 'generator seed (default 0)' },
+      { name: 'train-size', key: 'trainSize', type: 'number', doc: "training examples (default 200000, the paper's)" },
+      { name: 'test-size', key: 'testSize', type: 'number', doc: "held-out examples per partition (default 1000, the paper's s-only/t-only size)" },
+      { name: 'probe-size', key: 'probeSize', type: 'number', doc: 'examples per probing set, half per class (default = train size)' },
+      { name: 'vocab', key: 'vocab', type: 'number', doc: "vocabulary size V, symbols 0..V-1 (default 10, the RL study's)" },
+      { name: 'length', key: 'length', type: 'number', doc: 'sequence length L (default 10)' },
+      { name: 'out', key: 'out', type: 'string', doc: 'output folder (default datasets/toy/custom/task<k>_<t>_vs_<s>/seed<n>/rate<p>)' },
+      { name: 'force', key: 'force', type: 'boolean', doc: 'regenerate even when the manifest matches' },
+    ],
+    run(values, io) {
+      const { out, force, ...rest } = values;
+      const params = rest as unknown as ToyDataParams;
+      const outDir = typeof out === 'string' ? out : toyDataDir(resolveToyDataConfig(params));
+      const result = generateToyDataset(params, outDir, { force: force === true, onProgress: io.out });
+      const c = result.config;
+      io.out(`${result.skipped ? 'up to date' : 'wrote'} ${outDir} (target ${c.target}, spurious ${c.spurious}, rate ${c.rate}, seed ${c.seed}; sha256 ${result.manifest.sha256})`);
+      return EXIT_OK;
+    },
+  },
+};
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** Parses `--flag value`, `--flag=value` and bare boolean flags against `flags`; throws UsageError. */
+export function parseFlags(command: string, flags: readonly FlagSpec[], args: readonly string[]): Record<string, unknown> {
+  const byName = new Map(flags.map((f) => [f.name, f]));
+  const expected = flags.map((f) => `--${f.name}`).join(', ');
+  const values: Record<string, unknown> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) throw new UsageError(`${command}: unexpected argument '${arg}'; expected flags ${expected}`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const spec = byName.get(name);
+    if (!spec) throw new UsageError(`${command}: unknown flag --${name}; expected one of ${expected}`);
+    if (spec.key in values) throw new UsageError(`${command}: --${name} given twice; expected it once`);
+    if (spec.type === 'boolean') {
+      if (eq !== -1) throw new UsageError(`${command}: --${name} takes no value`);
+      values[spec.key] = true;
+      continue;
+    }
+    let text: string;
+    if (eq !== -1) text = arg.slice(eq + 1);
+    else {
+      if (i + 1 >= args.length || args[i + 1].startsWith('--')) throw new UsageError(`${command}: --${name} needs a value (${spec.doc})`);
+      text = args[++i];
+    }
+    values[spec.key] = spec.type === 'number' && NUMBER.test(text) ? Number(text) : text;
+  }
+  return values;
+}
+
+/** The top-level help: every command with its summary. */
+export function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    'usage: npx tsx src/cli.ts <command> [--flag value ...]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "'<command> --help' lists the command's flags.",
+  ].join('\n');
+}
+
+/** The help of one command: its flags and their docs. */
+export function commandHelp(name: string): string {
+  const c = COMMANDS[name];
+  const width = Math.max(...c.flags.map((f) => f.name.length + (f.type === 'boolean' ? 2 : 10)));
+  return [
+    `usage: npx tsx src/cli.ts ${name} [flags]`,
+    c.summary,
+    '',
+    ...c.flags.map((f) => `  ${`--${f.name}${f.type === 'boolean' ? '' : ' <value>'}`.padEnd(width)}  ${f.doc}`),
+  ].join('\n');
+}
+
+/** Runs the command line `argv` (without `node` and the script); returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.err : io.out)(helpText());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`error: unknown command '${name}'; expected one of ${Object.keys(COMMANDS).join(', ')}`);
+    return EXIT_USAGE;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(commandHelp(name));
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(parseFlags(name, command.flags, args), io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.err(`error: ${e.message}`);
+      return EXIT_USAGE;
+    }
+    io.err(`error: ${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return EXIT_FAILURE;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = EXIT_FAILURE;
+    },
+  );
+}
