@@ -1,0 +1,34 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { meanAndSem, relativeExtractability } from '../../src/probing/extractability';
+
+describe('relativeExtractability', () => {
+  it('averages the per-seed ratios MDL(s)/MDL(t) and gives their standard error (n - 1)', () => {
+    // ratios 2 and 1.5: mean 1.75, sample sd sqrt(2 * 0.25^2 / 1) = 0.35355, sem = sd / sqrt(2) = 0.25
+    const r = relativeExtractability([100, 90], [50, 60]);
+    assert.deepEqual(r.perSeed, [2, 1.5]);
+    assert.equal(r.mean, 1.75);
+    assert.ok(Math.abs((r.sem as number) - 0.25) < 1e-12);
+    assert.equal(r.n, 2);
+    assert.ok(Math.abs(r.ratioOfMeans - 95 / 55) < 1e-12);
+  });
+
+  it('gives no standard error for a single seed', () => {
+    assert.equal(relativeExtractability([10], [5]).sem, null);
+  });
+
+  it('rejects unpaired seeds and non-positive codelengths', () => {
+    assert.throws(() => relativeExtractability([1, 2], [1]), { message: 'mdlTBits: has 1 seeds; expected 2, one per seed of mdlSBits' });
+    assert.throws(() => relativeExtractability([], []), { message: 'mdlSBits: is empty; expected at least one seed' });
+    assert.throws(() => relativeExtractability([1, 0], [1, 1]), { message: 'mdlSBits[1]: 0 is not allowed; expected a finite codelength > 0' });
+  });
+});
+
+describe('meanAndSem', () => {
+  it('matches a hand computation for 4 values', () => {
+    // 1,2,3,4: mean 2.5, sample variance 5/3, sem sqrt(5/3/4)
+    const { mean, sem } = meanAndSem([1, 2, 3, 4]);
+    assert.equal(mean, 2.5);
+    assert.ok(Math.abs((sem as number) - Math.sqrt(5 / 12)) < 1e-12);
+  });
+});
