@@ -227,3 +227,60 @@ export function generateToyDataset(params: ToyDataParams, outDir: string, opts: 
   writeManifest(outDir, manifest);
   return { skipped: false, outDir, config, manifest };
 }
+
+/** One row per study task: its rules and what they mean (for the notebooks' task table). */
+export function toyTaskTable(tasks: readonly ToyTaskId[], spec: { vocab?: number; length?: number } = {}): { task: number; target: string; spurious: string; t: string; s: string; freeSymbols: string }[] {
+  return tasks.map((task) => {
+    const prepared = prepareToyTask({ ...toyTaskPair(task), vocab: spec.vocab ?? DEFAULT_VOCAB, length: spec.length ?? DEFAULT_LENGTH });
+    return {
+      task,
+      target: prepared.spec.target,
+      spurious: prepared.spec.spurious,
+      t: prepared.target.description,
+      s: prepared.spurious.description,
+      freeSymbols: prepared.freeSymbols.join(' '),
+    };
+  });
+}
+
+/** The data grid of a notebook: tasks x rates for one seed, with the sizes of the preset. */
+export interface ToyGridParams {
+  readonly tasks: readonly number[];
+  readonly rates: readonly number[];
+  readonly dataSeed: number;
+  readonly vocab: number;
+  readonly length: number;
+  readonly trainSize: number;
+  readonly testSize: number;
+  readonly probeSize: number;
+}
+
+/** One folder of the grid and what happened to it. */
+// A type alias, not an interface, so rows pass as plain records to `showTable`.
+export type ToyGridRow = {
+  task: number;
+  rate: number;
+  skipped: boolean;
+  outDir: string;
+  train: number;
+  sOnly: number;
+  sha256: string;
+};
+
+/**
+ * Writes (or reuses, when the manifest matches) one data folder per (task, rate) under
+ * `datasets/toy/<preset>/`. Each folder is complete before the next starts, so an interrupted
+ * grid resumes where it stopped.
+ */
+export function generateToyDataGrid(params: ToyGridParams, preset: string, opts: GenerateToyOptions = {}): ToyGridRow[] {
+  const rows: ToyGridRow[] = [];
+  for (const task of params.tasks) {
+    for (const rate of params.rates) {
+      const request: ToyDataParams = { task, rate, seed: params.dataSeed, vocab: params.vocab, length: params.length, trainSize: params.trainSize, testSize: params.testSize, probeSize: params.probeSize };
+      const result = generateToyDataset(request, toyDataDir(resolveToyDataConfig(request), preset), opts);
+      const train = result.manifest.files[TOY_DATA_FILES.train];
+      rows.push({ task, rate, skipped: result.skipped, outDir: path.relative(datasetsPath(), result.outDir), train: train.lines, sOnly: train.partitions.s_only ?? 0, sha256: result.manifest.sha256.slice(0, 12) });
+    }
+  }
+  return rows;
+}
