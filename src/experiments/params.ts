@@ -5,7 +5,8 @@
  * notebook with one line that names the key and the allowed values.
  */
 import { ConfigError, oneOf } from '../util/assert';
-import { NOTEBOOK_SCHEMAS, PRESET_NAMES, type ParamSchema, type ParamsOf, type PresetName } from './presets';
+import { NOTEBOOK_SCHEMAS } from './notebook_schemas';
+import { PRESET_NAMES, type ParamSchema, type ParamsOf, type PresetName } from './presets';
 
 /** What a parameters cell passes in. */
 export interface ParamsRequest {

@@ -129,8 +129,3 @@ export const SYNTHETIC_TASKS_PARAMS = {
     check: int(1, 50),
   },
 } satisfies ParamSchema;
-
-/** Every notebook's schema by notebook name; environment overrides may name keys of any of them. */
-export const NOTEBOOK_SCHEMAS: Readonly<Record<string, ParamSchema>> = {
-  '01_synthetic_tasks': SYNTHETIC_TASKS_PARAMS,
-};

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveParams, parseOverridesJson } from '../../src/experiments/params';
-import { SYNTHETIC_TASKS_PARAMS, TOY_DATA_PARAMS, NOTEBOOK_SCHEMAS, PRESET_NAMES } from '../../src/experiments/presets';
+import { SYNTHETIC_TASKS_PARAMS, TOY_DATA_PARAMS, PRESET_NAMES } from '../../src/experiments/presets';
+import { NOTEBOOK_SCHEMAS } from '../../src/experiments/notebook_schemas';
 
 const noEnv = {};
 

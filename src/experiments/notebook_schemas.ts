@@ -1,0 +1,9 @@
+/**
+ * Every notebook's parameter schema, by notebook name. A headless run's `STUDY_OVERRIDES` may name
+ * keys of any of them (one overrides object serves the whole run). Add a line per notebook.
+ */
+import { SYNTHETIC_TASKS_PARAMS, type ParamSchema } from './presets';
+
+export const NOTEBOOK_SCHEMAS: Readonly<Record<string, ParamSchema>> = {
+  '01_synthetic_tasks': SYNTHETIC_TASKS_PARAMS,
+};
