@@ -3,6 +3,7 @@
  * TensorFlow C library) -> `wasm` (SIMD, one thread in Node) -> `cpu` (pure JS, ~30x slower).
  * `STUDY_BACKEND` (or the `requested` argument) forces one. Every notebook prints the report.
  */
+import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -29,6 +30,12 @@ function tryNative(notes: string[]): BackendReport | undefined {
   if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
+      // Requiring a package whose addon was never built registers all its kernels before it
+      // throws; the next package then re-registers them with one warning per kernel.
+      const addon = nativeAddonPath(pkg);
+      if (!fs.existsSync(addon)) {
+        throw new Error(`no native addon at ${addon}${pkg.endsWith('-gpu') ? ' (built on GPU machines only)' : '; run npm run setup'}`);
+      }
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       require(pkg);
       if (!tf.engine().registryFactory['tensorflow']) throw new Error('did not register a tensorflow backend');
@@ -43,6 +50,13 @@ function tryNative(notes: string[]): BackendReport | undefined {
     }
   }
   return undefined;
+}
+
+/** Where node-pre-gyp (and so the package itself) looks for the package's compiled addon. */
+function nativeAddonPath(pkg: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const preGyp: { find(packageJson: string): string } = require('@mapbox/node-pre-gyp');
+  return preGyp.find(require.resolve(`${pkg}/package.json`));
 }
 
 async function tryWasm(notes: string[]): Promise<BackendReport | undefined> {
