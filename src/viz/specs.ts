@@ -117,7 +117,9 @@ export function partitionCountsChart(rows: readonly PartitionCountRow[], opts: P
         title: logY ? 'examples (count, log scale)' : 'examples (count)',
         // Unstacked, so that log bars start at the axis rather than at a stack base of zero.
         stack: null,
-        scale: logY ? { type: 'log' } : {},
+        // The log axis starts a decade below the smallest count, so the smallest bar has a height,
+        // and ends on the decade above 1.5x the largest, leaving room for the bar labels.
+        scale: logY ? { type: 'log', domainMin: logAxisStart(shown.map((r) => r.count)), domainMax: 10 ** Math.ceil(Math.log10(1.5 * Math.max(1, ...shown.map((r) => r.count)))) } : {},
       },
       color: {
         field: 'partition',
@@ -281,4 +283,13 @@ export function lineChart(rows: readonly LineRow[], opts: LineChartOptions): Top
     height: opts.height ?? 240,
     layer: band.length > 0 ? [bandLayer, lineLayer] : [lineLayer],
   };
+}
+
+/** The power of ten strictly below the smallest positive value (1 for counts 10..99, 0.1 for a count of 1). */
+export function logAxisStart(values: readonly number[]): number {
+  const positive = values.filter((v) => v > 0);
+  if (positive.length === 0) return 1;
+  const min = Math.min(...positive);
+  const decade = Math.floor(Math.log10(min));
+  return 10 ** (10 ** decade === min ? decade - 1 : decade);
 }

@@ -191,3 +191,13 @@ describe('lineChart', () => {
     for (const task of TASKS) assert.ok(banded.includes(taskColour(task)) && banded.includes(`>${task}<`), task);
   });
 });
+
+describe('logAxisStart', () => {
+  it('starts the log axis a decade below the smallest positive count', async () => {
+    const { logAxisStart } = await import('../../src/viz/specs');
+    assert.equal(logAxisStart([10, 500]), 1);
+    assert.equal(logAxisStart([25, 500]), 10);
+    assert.equal(logAxisStart([1, 500]), 0.1);
+    assert.equal(logAxisStart([0, 0]), 1);
+  });
+});
