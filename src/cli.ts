@@ -6,6 +6,7 @@
  *   npx tsx src/cli.ts toy-data --task 2 --rate 0.1 --seed 0 --train-size 1000 --test-size 100 --vocab 10 --out /tmp/toy
  */
 import { generateToyDataset, resolveToyDataConfig, toyDataDir, type ToyDataParams } from './experiments/toy_data';
+import { runToyMdlCommand } from './experiments/toy_mdl_grid';
 import { ConfigError } from './util/assert';
 
 /** Exit codes: 0 done, 1 failed while running, 2 bad command line or configuration. */
@@ -75,6 +76,25 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       const result = generateToyDataset(params, outDir, { force: force === true, onProgress: io.out });
       const c = result.config;
       io.out(`${result.skipped ? 'up to date' : 'wrote'} ${outDir} (target ${c.target}, spurious ${c.spurious}, rate ${c.rate}, seed ${c.seed}; sha256 ${result.manifest.sha256})`);
+      return EXIT_OK;
+    },
+  },
+  'toy-mdl': {
+    summary: 'MDL online codelength (bits) of one toy probe: task, feature s|t and probe seed, sizes and epochs from the preset (notebook 02)',
+    flags: [
+      { name: 'task', key: 'task', type: 'number', doc: 'study task 1..5: contains-1, first-last, prefix-duplicate, contains-first, adjacent-duplicate (required)' },
+      { name: 'feature', key: 'feature', type: 'string', doc: 'probed feature: s (s-only vs neither) or t (both vs s-only) (required)' },
+      { name: 'seed', key: 'seed', type: 'number', doc: 'probe seed: orders the probing set, initialises and shuffles every block probe (required)' },
+      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: probing-set size, probe shape, epochs (default laptop)' },
+      { name: 'probe', key: 'probe', type: 'string', doc: "probe model: encoder (Cruz et al.'s toy encoder) or policy (GPT trunk + classifier); default the preset's" },
+      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-02 parameters, e.g. \'{"mdlProbeSize": 1000}\'' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]} (required)' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: "result store shared with notebook 02 (default datasets/results/<preset>/toy_mdl)" },
+      { name: 'force', key: 'force', type: 'boolean', doc: 'recompute even when the result store holds the run' },
+    ],
+    async run(values, io) {
+      const r = await runToyMdlCommand(values);
+      io.out(`${r.reused ? 'reused' : 'computed'} ${r.key}: ${r.json.codelengthBits.toFixed(1)} bits, compression ${r.json.compression.toFixed(3)}, N ${r.json.n} -> ${r.out}`);
       return EXIT_OK;
     },
   },

@@ -3,7 +3,9 @@
  * keys of any of them (one overrides object serves the whole run). Add a line per notebook.
  */
 import { SYNTHETIC_TASKS_PARAMS, type ParamSchema } from './presets';
+import { TOY_MDL_PARAMS } from './toy_mdl_params';
 
 export const NOTEBOOK_SCHEMAS: Readonly<Record<string, ParamSchema>> = {
   '01_synthetic_tasks': SYNTHETIC_TASKS_PARAMS,
+  '02_synthetic_extractability': TOY_MDL_PARAMS,
 };

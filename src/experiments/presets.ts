@@ -113,7 +113,7 @@ export const TOY_DATA_PARAMS = {
     doc: 'examples per probing set, half per class (s probe: s-only vs neither; t probe: both vs s-only)',
     smoke: 500,
     laptop: 4000,
-    paper: 20000,
+    paper: 200000,
     check: int(2),
   },
 } satisfies ParamSchema;
