@@ -13,7 +13,8 @@ import * as path from 'path';
 import { BACKEND_NAMES, describeBackend, initBackend, type BackendName } from '../backend';
 import { ConfigError, checkInt, oneOf } from '../util/assert';
 import { gptBench } from './gpt_bench';
-import { markdownTable, runTorchReference, type BenchModule, type BenchRow } from './harness';
+import { benchMdl, type MdlBenchRow } from './mdl_bench';
+import { findPython, markdownTable, runTorchReference, type BenchModule, type BenchRow } from './harness';
 
 /** Registered modules, in table order; PPO and MDL lines add theirs here. */
 const MODULES: BenchModule[] = [gptBench];
@@ -21,7 +22,7 @@ const MODULES: BenchModule[] = [gptBench];
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   for (const a of argv) {
-    if (!/^--(quick|no-torch|backends=.+|rounds=\d+)$/.test(a)) throw new ConfigError(`bench: unknown argument '${a}'; expected --quick, --no-torch, --backends=a,b or --rounds=N`);
+    if (!/^--(quick|no-torch|no-mdl|backends=.+|rounds=\d+)$/.test(a)) throw new ConfigError(`bench: unknown argument '${a}'; expected --quick, --no-torch, --no-mdl, --backends=a,b or --rounds=N`);
   }
   const quick = argv.includes('--quick');
   const withTorch = !argv.includes('--no-torch');
@@ -73,6 +74,21 @@ async function main(): Promise<void> {
   console.log('\n' + markdownTable(rows));
   if (notes.size) console.log('\n' + [...notes].map((n) => `- ${n}`).join('\n'));
   console.log(`\nTokens/s from the best of N timed calls after 2 warm-up calls${rounds > 1 ? `, best of ${rounds} rounds` : ''}; tfjs / PyTorch above 1 means tfjs is faster.`);
+  if (!argv.includes('--no-mdl')) {
+    // MDL probe lines: one probe training step, scoring and a whole online code, on the first backend asked for.
+    await initBackend(requested[0]);
+    const mdlRows = await benchMdl({ repeats: quick ? 3 : 20, python: withTorch ? findPython(root) : null, online: !quick });
+    console.log('\n## MDL probe (toy encoder)\n\n' + mdlMarkdown(mdlRows));
+  }
+}
+
+function mdlMarkdown(rows: readonly MdlBenchRow[]): string {
+  const fmt = (x: number | null, digits: number) => (x === null ? '' : x.toFixed(digits));
+  return [
+    '| case | line | implementation | examples/s | ms per call | note |',
+    '|---|---|---|---:|---:|---|',
+    ...rows.map((r) => `| ${r.case} | ${r.line} | ${r.impl} | ${fmt(r.examplesPerSec, 0)} | ${fmt(r.msPerCall, 1)} | ${r.note} |`),
+  ].join('\n');
 }
 
 main().catch((e) => {
