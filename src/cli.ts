@@ -8,6 +8,7 @@
 import { generateToyDataset, resolveToyDataConfig, toyDataDir, type ToyDataParams } from './experiments/toy_data';
 import { runToyMdlCommand } from './experiments/toy_mdl_grid';
 import { ConfigError } from './util/assert';
+import { runToyRlCommand } from './experiments/toy_rl_grid';
 
 /** Exit codes: 0 done, 1 failed while running, 2 bad command line or configuration. */
 export const EXIT_OK = 0;
@@ -95,6 +96,24 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     async run(values, io) {
       const r = await runToyMdlCommand(values);
       io.out(`${r.reused ? 'reused' : 'computed'} ${r.key}: ${r.json.codelengthBits.toFixed(1)} bits, compression ${r.json.compression.toFixed(3)}, N ${r.json.n} -> ${r.out}`);
+      return EXIT_OK;
+    },
+  },
+  'toy-rl': {
+    summary: 'train and evaluate one PPO policy on a toy task at one rate and seed, sizes from the preset (notebook 03)',
+    flags: [
+      { name: 'task', key: 'task', type: 'number', doc: 'study task 1..5 (required)' },
+      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training prompts (required)' },
+      { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: initialisation, sampling, shuffling (required)' },
+      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model size, iterations, batch (default laptop)' },
+      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-03 parameters, e.g. \'{"rlIterations": 50}\'' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, seed, steps, eval: {both, neither, s_only, t_only}, warnings} (required)' },
+      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
+    ],
+    async run(values, io) {
+      const r = await runToyRlCommand(values);
+      const e = r.result.eval;
+      io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: reward both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
       return EXIT_OK;
     },
   },

@@ -1,0 +1,153 @@
+/**
+ * One synthetic RL run (STUDY.md "RL on synthetic tasks"): a randomly initialised GPT-2 policy and
+ * a separate value network of the same shape are trained with PPO on prompts drawn from the rate-p
+ * training set, then evaluated by the mean reward per partition on held-out prompts.
+ * Randomness: one root `createRng(seed)`; children `policy`, `value`, `iter<i>/prompts`,
+ * `iter<i>/sample`, `iter<i>/ppo`, `eval/<partition>`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { GPT, type GPTConfig } from '../models/gpt';
+import { ValueNetwork } from '../models/heads';
+import { generate } from '../models/sampling';
+import { makePPOConfig, PPO_CONFIGS, type PPOConfig } from '../rl/ppo_config';
+import { PPOTrainer } from '../rl/ppo_trainer';
+import { collectRollout, disposeRollout } from '../rl/rollout';
+import { promptIds, samplePrompts, toyScores, toyVocab } from '../rl/toy_env';
+import { PARTITIONS } from '../tasks/partitions';
+import type { Partition } from '../tasks/types';
+import { createRng } from '../util/rng';
+import { buildToyTestSets, buildToyTrainingSet, resolveToyDataConfig, type ToyDataConfig } from './toy_data';
+
+/** Response tokens per episode (STUDY.md: the policy samples up to 5 tokens). */
+export const TOY_RESPONSE_TOKENS = 5;
+
+/** Everything a run depends on (recorded with its result). */
+export interface ToyRlConfig {
+  /** The data: task, rate, sizes, data seed. */
+  readonly data: ToyDataConfig;
+  /** Policy and value network architecture. */
+  readonly model: GPTConfig;
+  /** PPO hyper-parameters (a named variant plus overrides). */
+  readonly ppo: PPOConfig;
+  /** Episodes per iteration and per minibatch. */
+  readonly episodesPerIteration: number;
+  readonly minibatchEpisodes: number;
+  /** Held-out prompts per partition in the evaluation. */
+  readonly evalPrompts: number;
+  /** Seed of initialisation, sampling and shuffling. */
+  readonly seed: number;
+}
+
+/** What a run returns (and the CLI writes). */
+export interface ToyRlResult {
+  readonly config: ToyRlConfig;
+  readonly seed: number;
+  /** Per-iteration statistics under TRL's names. */
+  readonly steps: Record<string, number>[];
+  /** Mean reward per partition on held-out prompts after training. */
+  readonly eval: Record<Partition, number>;
+  /** Warnings raised during training (negative KL, skipped minibatches). */
+  readonly warnings: string[];
+}
+
+/** The parameters `toyRlConfig` reads (a notebook's resolved params satisfy it). */
+export interface ToyRlParams {
+  readonly dataSeed: number;
+  readonly vocab: number;
+  readonly length: number;
+  readonly trainSize: number;
+  readonly testSize: number;
+  readonly probeSize: number;
+  readonly policyLayers: number;
+  readonly policyWidth: number;
+  readonly policyHeads: number;
+  readonly rlIterations: number;
+  readonly episodesPerIteration: number;
+  readonly minibatchEpisodes: number;
+  readonly ppoEpochs: number;
+  readonly learningRate: number;
+  readonly ppoConfig: 'rl4lms' | 'trl';
+  readonly evalPrompts: number;
+}
+
+/** The full configuration of run (task, rate, seed) under `p`. */
+export function toyRlConfig(p: ToyRlParams, task: number, rate: number, seed: number): ToyRlConfig {
+  const data = resolveToyDataConfig({ task, rate, seed: p.dataSeed, vocab: p.vocab, length: p.length, trainSize: p.trainSize, testSize: p.testSize, probeSize: p.probeSize });
+  const vocab = toyVocab(p.vocab);
+  const model: GPTConfig = {
+    vocabSize: vocab.size,
+    nPositions: p.length + TOY_RESPONSE_TOKENS, // prompt + response (STUDY.md used a context of 19)
+    dModel: p.policyWidth,
+    nLayer: p.policyLayers,
+    nHead: p.policyHeads,
+    dropout: 0.1, // off during PPO and evaluation (training: false everywhere)
+    tiedEmbeddings: true,
+    layerNormEps: 1e-5,
+  };
+  const ppo = makePPOConfig(PPO_CONFIGS[p.ppoConfig], { learningRate: p.learningRate, ppoEpochs: p.ppoEpochs, nIterations: p.rlIterations });
+  return { data, model, ppo, episodesPerIteration: p.episodesPerIteration, minibatchEpisodes: p.minibatchEpisodes, evalPrompts: p.evalPrompts, seed };
+}
+
+/** Hooks of a run. */
+export interface ToyRlHooks {
+  /** Called after every iteration with its statistics. */
+  readonly onStep?: (iteration: number, stats: Record<string, number>) => void;
+  /** Append each iteration's statistics as one JSON line to this file. */
+  readonly logFile?: string;
+}
+
+/** Trains and evaluates one policy; all tensors are freed on return (also on error). */
+export async function runToyRl(cfg: ToyRlConfig, hooks: ToyRlHooks = {}): Promise<ToyRlResult> {
+  const rng = createRng(cfg.seed).child(`toy-rl/task${cfg.data.task ?? `${cfg.data.target}+${cfg.data.spurious}`}/rate${cfg.data.rate}`);
+  const train = buildToyTrainingSet(cfg.data);
+  const test = buildToyTestSets(cfg.data);
+  const policy = GPT.init(cfg.model, rng.child('policy'));
+  const critic = ValueNetwork.init(cfg.model, rng.child('value'));
+  // The frozen reference is needed only when a KL penalty can be non-zero (not in the rl4lms toy setting).
+  const ref = cfg.ppo.adapKlCtrl || cfg.ppo.initKlCoef > 0 ? policy.copy(false) : null;
+  const trainer = new PPOTrainer(policy, critic, ref, cfg.ppo, { minibatchEpisodes: cfg.minibatchEpisodes, temperature: 1 });
+  const steps: Record<string, number>[] = [];
+  const warnings: string[] = [];
+  if (hooks.logFile) fs.mkdirSync(path.dirname(hooks.logFile), { recursive: true });
+  try {
+    for (let it = 0; it < cfg.ppo.nIterations; it++) {
+      const batch = samplePrompts(train, cfg.episodesPerIteration, rng.child(`iter${it}/prompts`));
+      const labels = batch.map((e) => e.label);
+      const query = tf.tensor2d(batch.map(promptIds), undefined, 'int32'); // [batch, prompt] int32
+      const rollout = await collectRollout(policy, critic, ref, query, (r) => toyScores(r, labels), { maxNewTokens: TOY_RESPONSE_TOKENS, temperature: 1 }, rng.child(`iter${it}/sample`));
+      query.dispose();
+      try {
+        const { stats, warnings: w } = await trainer.step(rollout, rng.child(`iter${it}/ppo`));
+        steps.push(stats);
+        warnings.push(...w);
+        if (hooks.logFile) fs.appendFileSync(hooks.logFile, JSON.stringify({ iteration: it + 1, ...stats }) + '\n');
+        hooks.onStep?.(it + 1, stats);
+      } finally {
+        disposeRollout(rollout);
+      }
+    }
+    const evalRewards = {} as Record<Partition, number>;
+    for (const partition of PARTITIONS) evalRewards[partition] = await evaluatePartition(policy, test[partition].slice(0, cfg.evalPrompts), rng.child(`eval/${partition}`));
+    return { config: cfg, seed: cfg.seed, steps, eval: evalRewards, warnings };
+  } finally {
+    trainer.dispose();
+    policy.dispose();
+    critic.dispose();
+    ref?.dispose();
+  }
+}
+
+/** Mean reward of `policy` (sampling at temperature 1, as in training) on `examples`. */
+async function evaluatePartition(policy: GPT, examples: readonly { text: string; label: 0 | 1 }[], rng: ReturnType<typeof createRng>): Promise<number> {
+  if (examples.length === 0) return NaN;
+  const query = tf.tensor2d(examples.map(promptIds), undefined, 'int32'); // [batch, prompt] int32
+  const gen = await generate(policy, query, undefined, { maxNewTokens: TOY_RESPONSE_TOKENS, temperature: 1 }, rng);
+  // sync: response ids, once per partition.
+  const flat = (await gen.tokens.data()) as Int32Array;
+  for (const t of [query, gen.tokens, gen.logprobs, gen.mask]) t.dispose();
+  const responses = examples.map((_, i) => flat.subarray(i * TOY_RESPONSE_TOKENS, (i + 1) * TOY_RESPONSE_TOKENS));
+  const scores = toyScores(responses, examples.map((e) => e.label));
+  return scores.reduce((a, b) => a + b, 0) / scores.length;
+}

@@ -1,0 +1,207 @@
+/**
+ * The PPO update of a language-model policy (the only file with the optimizer): per-token rewards
+ * with the KL penalty, GAE, then `ppoEpochs` passes over seeded shuffled minibatches of the
+ * rollout, each inside one `tf.tidy('ppo/minibatch')` with one host read. The `trl` and `rl4lms`
+ * variants are values of `PPOConfig`; every difference is a branch on a config field here or in the
+ * pure functions (rewards.ts, gae.ts, ppo_losses.ts). Matches TRL 0.7.11 `PPOTrainer.step` and
+ * SB3 1.5 `PPO.train` (RL4LMs) where noted.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GPT } from '../models/gpt';
+import { logprobsFromLogits } from '../tensor/logprobs';
+import type { Rng } from '../util/rng';
+import { clipByGlobalNorm } from './grad_clip';
+import { computeAdvantages } from './gae';
+import { makeKLController, type KLController } from './kl_controller';
+import type { PPOConfig } from './ppo_config';
+import { ppoLoss } from './ppo_losses';
+import { PPO_LOSS_STAT_NAMES, averageMinibatchStats, envRewardStats, negativeKlWarning, rolloutStats, type PPOLossStatName } from './ppo_stats';
+import { computeRewards } from './rewards';
+import type { Critic, Rollout } from './rollout';
+
+/** Trainer settings that are not PPO hyper-parameters. */
+export interface PPOTrainerOptions {
+  /** Episodes per minibatch (sequence minibatches; see the note in `step`). */
+  readonly minibatchEpisodes: number;
+  /** Sampling temperature; logits are divided by it before log-probs (TRL). */
+  readonly temperature: number;
+}
+
+/** What one PPO step returns. */
+export interface PPOStepResult {
+  /** Per-step statistics under TRL's names, plus `ppo/grad_norm`, `ppo/skipped_minibatches`, `ppo/early_stopped`. */
+  readonly stats: Record<string, number>;
+  /** Warnings of this step (negative KL, skipped minibatches); the caller prints or logs them. */
+  readonly warnings: string[];
+}
+
+/** A NaN or infinite loss: training stops; results written before stay as they are. */
+export class NonFiniteLossError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Owns the optimizer and the KL controller; policy, critic and reference stay owned by the caller. */
+export class PPOTrainer {
+  private readonly optimizer: tf.Optimizer;
+  private readonly kl: KLController;
+  private readonly variables: tf.Variable[];
+  private nSteps = 0;
+
+  constructor(
+    readonly policy: GPT,
+    readonly critic: Critic,
+    /** Frozen reference model (a separate object, never a flag on the policy), or null when no KL is computed. */
+    readonly ref: GPT | null,
+    readonly cfg: PPOConfig,
+    readonly opts: PPOTrainerOptions,
+  ) {
+    // One optimizer over policy and critic, as SB3 (one `policy` module holds both); TRL's value
+    // head sits on the policy trunk, so it is one parameter set there too.
+    this.optimizer = tf.train.adam(cfg.learningRate, cfg.adamBeta1, cfg.adamBeta2, cfg.adamEps);
+    this.kl = makeKLController(cfg);
+    this.variables = [...policy.trainableVariables, ...critic.trainableVariables];
+  }
+
+  /** Current KL coefficient beta. */
+  get klCoef(): number {
+    return this.kl.value;
+  }
+
+  /**
+   * One PPO iteration on `rollout`. Minibatches are whole episodes (RL4LMs draws token transitions;
+   * with fixed 5-token episodes a minibatch of ~51 episodes holds the same 256 tokens).
+   */
+  async step(rollout: Rollout, rng: Rng): Promise<PPOStepResult> {
+    const cfg = this.cfg;
+    const [batchSize, promptLen] = rollout.queryIds.shape;
+    const respLen = rollout.responseIds.shape[1];
+    const seqLen = promptLen + respLen;
+    const klCoef = this.kl.value;
+    const warnings: string[] = [];
+
+    const prep = tf.tidy('ppo/prepare', () => {
+      const scores = tf.tensor1d(rollout.scores); // [batch]
+      // Without a reference model the KL term is exactly 0 (RL4LMs toy: coefficient 0).
+      const refLogprobs = rollout.refLogprobs ?? rollout.logprobs;
+      const rw = computeRewards(scores, rollout.logprobs, refLogprobs, rollout.mask, klCoef, cfg);
+      const adv = computeAdvantages(rollout.values, rw.rewards, rollout.mask, cfg);
+      const roll = rolloutStats({ scores, logprobs: rollout.logprobs, kls: rw.kls, nonScoreRewards: rw.nonScoreRewards, mask: rollout.mask });
+      const inputIds = tf.concat([rollout.queryIds, rollout.responseIds], 1) as tf.Tensor2D; // [batch, seq] int32
+      return { inputIds, advantages: adv.advantages, returns: adv.returns, values: adv.values, roll };
+    });
+    const rollNames = Object.keys(prep.roll) as (keyof typeof prep.roll)[];
+    // sync: rollout statistics, once per step.
+    const rollVec = tf.tidy(() => tf.stack(rollNames.map((n) => prep.roll[n])));
+    const rollValues = await rollVec.data();
+    rollVec.dispose();
+    const stats: Record<string, number> = {};
+    rollNames.forEach((n, i) => (stats[n] = rollValues[i]));
+
+    const perMinibatch: Record<PPOLossStatName, number>[] = [];
+    const gradNorms: number[] = [];
+    let skipped = 0;
+    let earlyStopped = false;
+    const mbSize = Math.min(this.opts.minibatchEpisodes, batchSize);
+    for (let epoch = 0; epoch < cfg.ppoEpochs && !earlyStopped; epoch++) {
+      const order = rng.child(`epoch${epoch}`).shuffled(Array.from({ length: batchSize }, (_, i) => i));
+      for (let start = 0; start < batchSize && !earlyStopped; start += mbSize) {
+        const idx = order.slice(start, start + mbSize);
+        const statVec = this.minibatch(prep, rollout, idx, promptLen, seqLen);
+        // sync: one read per minibatch (loss stats, skipped flag, gradient norm).
+        const v = await statVec.data();
+        statVec.dispose();
+        const s = {} as Record<PPOLossStatName, number>;
+        PPO_LOSS_STAT_NAMES.forEach((n, i) => (s[n] = v[i]));
+        const total = s['loss/total'];
+        if (!Number.isFinite(total)) {
+          this.disposePrep(prep);
+          throw new NonFiniteLossError(`ppo: step ${this.nSteps + 1}, epoch ${epoch + 1}: ppo/loss/total is ${total}; stopping (results written before this run are intact)`);
+        }
+        skipped += v[PPO_LOSS_STAT_NAMES.length];
+        gradNorms.push(v[PPO_LOSS_STAT_NAMES.length + 1]);
+        perMinibatch.push(s);
+        // TRL early stopping: stop the step once the policy KL of a minibatch exceeds 1.5 x target.
+        if (cfg.earlyStopping && s['policy/policykl'] > 1.5 * cfg.targetKl) earlyStopped = true;
+      }
+    }
+    this.disposePrep(prep);
+
+    Object.assign(stats, averageMinibatchStats(perMinibatch), envRewardStats(rollout.scores));
+    stats['objective/kl_coef'] = klCoef;
+    stats['ppo/grad_norm'] = gradNorms.reduce((a, b) => a + b, 0) / gradNorms.length;
+    stats['ppo/skipped_minibatches'] = skipped;
+    stats['ppo/early_stopped'] = earlyStopped ? 1 : 0;
+    if (skipped > 0) warnings.push(`ppo: step ${this.nSteps + 1}: ${skipped} minibatch(es) skipped (mean ratio above ratioThreshold ${cfg.ratioThreshold}); the optimizer still stepped, as TRL does`);
+    const klWarning = negativeKlWarning(stats['objective/kl']);
+    if (klWarning) warnings.push(klWarning);
+    // TRL updates the controller with the batch's mean sequence KL and the batch size.
+    this.kl.update(stats['objective/kl'], batchSize);
+    this.nSteps++;
+    return { stats, warnings };
+  }
+
+  /** One minibatch: loss, gradients, clipping, (decoupled) weight decay, Adam; returns the stats vector. */
+  private minibatch(
+    prep: { inputIds: tf.Tensor2D; advantages: tf.Tensor2D; returns: tf.Tensor2D; values: tf.Tensor2D },
+    rollout: Rollout,
+    idx: number[],
+    promptLen: number,
+    seqLen: number,
+  ): tf.Tensor1D {
+    const cfg = this.cfg;
+    return tf.tidy('ppo/minibatch', () => {
+      const ix = tf.tensor1d(idx, 'int32');
+      const take = <T extends tf.Tensor>(t: T): T => tf.gather(t, ix) as T;
+      const mbIds = take(prep.inputIds); // [mb, seq] int32
+      const mbResp = take(rollout.responseIds); // [mb, resp] int32
+      const mbMask = take(rollout.mask); // [mb, resp]
+      const mbOldLogprobs = take(rollout.logprobs);
+      const mbOldValues = take(prep.values);
+      const mbAdvantages = take(prep.advantages);
+      const mbReturns = take(prep.returns);
+      let kept: tf.Tensor[] = [];
+      const { value: loss, grads } = tf.variableGrads(() => {
+        // Dropout off during PPO (training: false), as TRL and RL4LMs evaluate the policy in eval mode here.
+        const logits = this.policy.forward(mbIds, { outputStart: promptLen - 1, outputEnd: seqLen - 1 }).logits as tf.Tensor3D; // [mb, resp, vocab]
+        const scaled = this.opts.temperature === 1 ? logits : (tf.div(logits, this.opts.temperature) as tf.Tensor3D);
+        const logprobs = logprobsFromLogits(scaled, mbResp); // [mb, resp]
+        const vpreds = this.critic.values(mbIds, undefined, promptLen); // [mb, resp]
+        const out = ppoLoss({ oldLogprobs: mbOldLogprobs, oldValues: mbOldValues, logprobs, vpreds, logits: scaled, mask: mbMask, advantages: mbAdvantages, returns: mbReturns }, cfg);
+        // The statistics must outlive the gradient tape's scope; they are disposed below.
+        kept = [...PPO_LOSS_STAT_NAMES.map((n) => tf.keep(out.stats[n])), tf.keep(out.skipped)];
+        return out.loss;
+      }, this.variables);
+      // `loss` is also the kept `loss/total` statistic; the tidy frees it with the other temporaries.
+      void loss;
+      let applied: tf.NamedTensorMap = grads;
+      let norm: tf.Scalar;
+      if (cfg.maxGradNorm !== null) {
+        const clipped = clipByGlobalNorm(grads, cfg.maxGradNorm);
+        applied = clipped.grads;
+        norm = clipped.norm;
+      } else {
+        norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+      }
+      if (cfg.optimizer === 'adamw' && cfg.weightDecay > 0) {
+        // torch AdamW: p <- p * (1 - lr * wd) before the Adam update (decoupled weight decay).
+        for (const v of this.variables) v.assign(tf.mul(v, 1 - cfg.learningRate * cfg.weightDecay));
+      }
+      this.optimizer.applyGradients(applied);
+      const vec = tf.stack([...kept, norm]) as tf.Tensor1D; // [n_stats + 2]
+      kept.forEach((t) => t.dispose());
+      return vec;
+    });
+  }
+
+  private disposePrep(prep: { inputIds: tf.Tensor; advantages: tf.Tensor; returns: tf.Tensor; values: tf.Tensor; roll: Record<string, tf.Tensor> }): void {
+    for (const t of [prep.inputIds, prep.advantages, prep.returns, prep.values, ...Object.values(prep.roll)]) t.dispose();
+  }
+
+  /** Frees the optimizer's state (models are the caller's). */
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
