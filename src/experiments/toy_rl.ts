@@ -16,7 +16,7 @@ import { PPOTrainer } from '../rl/ppo_trainer';
 import { collectRollout, disposeRollout } from '../rl/rollout';
 import { promptIds, samplePrompts, toyScores, toyVocab } from '../rl/toy_env';
 import { PARTITIONS } from '../tasks/partitions';
-import type { Partition } from '../tasks/types';
+import type { Example, Partition } from '../tasks/types';
 import { createRng } from '../util/rng';
 import { buildToyTestSets, buildToyTrainingSet, resolveToyDataConfig, type ToyDataConfig } from './toy_data';
 
@@ -96,12 +96,14 @@ export interface ToyRlHooks {
   readonly onStep?: (iteration: number, stats: Record<string, number>) => void;
   /** Append each iteration's statistics as one JSON line to this file. */
   readonly logFile?: string;
+  /** Prompts to train on instead of the rate-p training set (e.g. a trivial set in a learning test). */
+  readonly trainPool?: readonly Example[];
 }
 
 /** Trains and evaluates one policy; all tensors are freed on return (also on error). */
 export async function runToyRl(cfg: ToyRlConfig, hooks: ToyRlHooks = {}): Promise<ToyRlResult> {
   const rng = createRng(cfg.seed).child(`toy-rl/task${cfg.data.task ?? `${cfg.data.target}+${cfg.data.spurious}`}/rate${cfg.data.rate}`);
-  const train = buildToyTrainingSet(cfg.data);
+  const train = hooks.trainPool ?? buildToyTrainingSet(cfg.data);
   const test = buildToyTestSets(cfg.data);
   const policy = GPT.init(cfg.model, rng.child('policy'));
   const critic = ValueNetwork.init(cfg.model, rng.child('value'));

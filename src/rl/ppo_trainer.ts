@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../models/gpt';
 import { logprobsFromLogits } from '../tensor/logprobs';
 import type { Rng } from '../util/rng';
+import { decoupledWeightDecay } from './adamw';
 import { clipByGlobalNorm } from './grad_clip';
 import { computeAdvantages } from './gae';
 import { makeKLController, type KLController } from './kl_controller';
@@ -185,10 +186,7 @@ export class PPOTrainer {
       } else {
         norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
       }
-      if (cfg.optimizer === 'adamw' && cfg.weightDecay > 0) {
-        // torch AdamW: p <- p * (1 - lr * wd) before the Adam update (decoupled weight decay).
-        for (const v of this.variables) v.assign(tf.mul(v, 1 - cfg.learningRate * cfg.weightDecay));
-      }
+      if (cfg.optimizer === 'adamw') decoupledWeightDecay(this.variables, cfg.learningRate, cfg.weightDecay);
       this.optimizer.applyGradients(applied);
       const vec = tf.stack([...kept, norm]) as tf.Tensor1D; // [n_stats + 2]
       kept.forEach((t) => t.dispose());

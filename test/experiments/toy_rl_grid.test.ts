@@ -1,0 +1,70 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { initBackend } from '../../src/backend';
+import { ResultStore } from '../../src/io/result_store';
+import { resolveParams } from '../../src/experiments/params';
+import { TOY_RL_PARAMS } from '../../src/experiments/toy_rl_params';
+import { loadToyRlResults, runToyRlGrid, summariseToyRl, type ToyRlRun } from '../../src/experiments/toy_rl_grid';
+
+before(async () => {
+  await initBackend();
+});
+
+const tiny = () => ({
+  ...resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: { trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, rlIterations: 1, episodesPerIteration: 8, minibatchEpisodes: 8, ppoEpochs: 1, rlTasks: [1], rlRates: [0, 0.5], rlSeeds: [0] }, env: {} }),
+  preset: 'test',
+});
+
+describe('runToyRlGrid', () => {
+  it('writes one result file and one step log per run, and a rerun reuses them', async () => {
+    const store = new ResultStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
+    const first = await runToyRlGrid(tiny(), { store });
+    assert.deepEqual(store.keys(), ['task1/rate0.5/seed0', 'task1/rate0/seed0']);
+    assert.ok(fs.existsSync(path.join(store.dir, 'task1', 'rate0', 'seed0.steps.jsonl')));
+    assert.deepEqual(first.map((r) => r.reused), [false, false]);
+    const second = await runToyRlGrid(tiny(), { store });
+    assert.deepEqual(second.map((r) => r.reused), [true, true]);
+    assert.deepEqual(second.map((r) => r.result.eval), first.map((r) => r.result.eval));
+    assert.deepEqual(loadToyRlResults(tiny(), store).map((r) => r.result.eval), first.map((r) => r.result.eval));
+  });
+
+  it('names the missing runs when loading an unfinished grid', () => {
+    const store = new ResultStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
+    assert.throws(() => loadToyRlResults(tiny(), store), /2 run\(s\) missing .*task1\/rate0\/seed0/);
+  });
+});
+
+describe('summariseToyRl', () => {
+  const run = (seed: number, sOnly: number): ToyRlRun => ({ task: 1, rate: 0, seed, reused: false, wallMs: 0, result: { seed, steps: [], warnings: [], eval: { both: 1, neither: 1, s_only: sOnly, t_only: 0.5 } } });
+
+  it('averages over seeds with a band that contains the mean, collapsing for identical values', () => {
+    const rows = summariseToyRl([run(0, 0.2), run(1, 0.4), run(2, 0.9)]);
+    const s = rows.find((r) => r.partition === 's_only')!;
+    assert.ok(Math.abs(s.mean - 0.5) < 1e-12);
+    assert.ok(s.lo <= s.mean && s.mean <= s.hi && s.lo >= 0.2 && s.hi <= 0.9);
+    const both = rows.find((r) => r.partition === 'both')!;
+    assert.deepEqual([both.mean, both.lo, both.hi, both.n], [1, 1, 1, 3]);
+  });
+});
+
+describe('cli toy-rl', () => {
+  it('writes the documented JSON and exits 2 on a bad rate', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-cli-'));
+    const out = path.join(dir, 'run.json');
+    const overrides = JSON.stringify({ trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, rlIterations: 1, episodesPerIteration: 8, minibatchEpisodes: 8, ppoEpochs: 1 });
+    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'toy-rl', '--task', '2', '--rate', '0.1', '--seed', '0', '--preset', 'smoke', '--overrides', overrides, '--out', out, '--force'], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+    assert.deepEqual(Object.keys(json), ['config', 'seed', 'steps', 'eval', 'warnings']);
+    assert.deepEqual(Object.keys(json.eval).sort(), ['both', 'neither', 's_only', 't_only']);
+    assert.equal(json.steps.length, 1);
+    assert.ok('env/reward_mean' in json.steps[0] && 'ppo/policy/clipfrac' in json.steps[0]);
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'toy-rl', '--task', '2', '--rate', '1.5', '--seed', '0', '--out', out], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr.trim().split('\n').pop() ?? '', /rate: 1.5 is outside \[0, 1\]/);
+  });
+});
