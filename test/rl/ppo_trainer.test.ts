@@ -44,7 +44,7 @@ describe('decoupledWeightDecay + Adam', () => {
     const v = tf.variable(tf.tensor1d([1, 2]));
     const opt = tf.train.adam(0.1, 0.9, 0.999, 1e-8);
     decoupledWeightDecay([v], 0.1, 0.5);
-    opt.applyGradients({ [v.name]: tf.tensor1d([0.5, -2]) });
+    opt.applyGradients([{ name: v.name, tensor: tf.tensor1d([0.5, -2]) }]);
     const got = Array.from(v.dataSync());
     assert.ok(Math.abs(got[0] - (0.95 - 0.1)) < 1e-6, `got ${got[0]}`);
     assert.ok(Math.abs(got[1] - (1.9 + 0.1)) < 1e-6, `got ${got[1]}`);
