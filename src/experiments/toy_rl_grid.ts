@@ -9,8 +9,9 @@ import { initBackend } from '../backend';
 import { writeJsonAtomic } from '../io/atomic_write';
 import { ResultStore } from '../io/result_store';
 import { bootstrapCi } from '../stats/index';
-import { mean } from '../stats/describe';
+import { mean, sem } from '../stats/describe';
 import { PARTITIONS } from '../tasks/partitions';
+import { TOY_TASKS, type ToyTaskId } from '../tasks/toy_generator';
 import type { Partition } from '../tasks/types';
 import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
 import { createRng } from '../util/rng';
@@ -166,4 +167,46 @@ export async function runToyRlCommand(req: ToyRlCommandRequest): Promise<{ out: 
   const result: ToyRlResult = { config: cell.config, ...run };
   writeJsonAtomic(req.out, result);
   return { out: req.out, key: cell.key, reused: stored !== undefined, result };
+}
+
+/** `1 contains-1`: a task's id and target rule, as the figures name it. */
+export function toyTaskName(task: number): string {
+  return `${task} ${TOY_TASKS[task as ToyTaskId].target}`;
+}
+
+/** One row per (task, rate) with the four partition means over seeds: the notebook's results table. */
+export function toyRlTable(summary: readonly ToyRlSummaryRow[]): { task: string; rate: number; seeds: number; both: number; neither: number; s_only: number; t_only: number }[] {
+  const rows = new Map<string, { task: string; rate: number; seeds: number; both: number; neither: number; s_only: number; t_only: number }>();
+  for (const r of summary) {
+    const key = `${r.task}|${r.rate}`;
+    const row = rows.get(key) ?? { task: toyTaskName(r.task), rate: r.rate, seeds: r.n, both: NaN, neither: NaN, s_only: NaN, t_only: NaN };
+    row[r.partition] = r.mean;
+    rows.set(key, row);
+  }
+  return [...rows.values()];
+}
+
+/**
+ * The study's H1 score of RL feature use per run at rate 0: the mean of the t-only and s-only
+ * rewards (high only when the policy follows t and ignores s), averaged per task with its SEM over seeds.
+ */
+export function toyRlFeatureUse(runs: readonly ToyRlRun[], rate = 0): { task: number; score: number; sem: number; n: number }[] {
+  const byTask = new Map<number, number[]>();
+  for (const r of runs.filter((x) => x.rate === rate)) {
+    byTask.set(r.task, [...(byTask.get(r.task) ?? []), (r.result.eval.t_only + r.result.eval.s_only) / 2]);
+  }
+  return [...byTask.entries()].sort((a, b) => a[0] - b[0]).map(([task, xs]) => ({ task, score: mean(xs), sem: xs.length > 1 ? sem(xs) : NaN, n: xs.length }));
+}
+
+/** Mean training reward per iteration and task at `rate` (mean over seeds): rows for `lineChart`. */
+export function toyRlRewardCurves(runs: readonly ToyRlRun[], rate = 0): { x: number; y: number; series: string }[] {
+  const out: { x: number; y: number; series: string }[] = [];
+  const tasks = [...new Set(runs.map((r) => r.task))].sort((a, b) => a - b);
+  for (const task of tasks) {
+    const group = runs.filter((r) => r.task === task && r.rate === rate);
+    if (group.length === 0) continue;
+    const nIter = Math.min(...group.map((r) => r.result.steps.length));
+    for (let i = 0; i < nIter; i++) out.push({ x: i + 1, y: mean(group.map((r) => r.result.steps[i]['env/reward_mean'])), series: toyTaskName(task) });
+  }
+  return out;
 }
