@@ -1,0 +1,89 @@
+/**
+ * H1 and H2 on the synthetic tasks (STUDY.md "Measures of feature use"): pure functions from
+ * loaded MDL and RL results to the points, correlations and fitted curves the hypotheses notebook
+ * shows. H1: relative extractability MDL(s)/MDL(t) (log) against the feature-use score at rate 0;
+ * H2: s-only (and t-only) reward against the rate.
+ */
+import { fitBinomialGlm, kendall, pearson, predictBinomialGlm, spearman, SPEARMAN_EXACT_MAX_N, type CorrelationResult } from '../stats/index';
+import type { ToyExtractabilityRow } from './toy_mdl_grid';
+import type { ToyRlRun } from './toy_rl_grid';
+
+/** One task of the H1 scatter. */
+export type H1Point = { task: number; relMdl: number; relMdlSem: number | null; score: number; scoreSem: number; n: number };
+
+/** Joins relative extractability and feature-use scores by task (tasks present in both). */
+export function h1Points(extractability: readonly ToyExtractabilityRow[], use: readonly { task: number; score: number; sem: number; n: number }[]): H1Point[] {
+  return extractability.flatMap((e) => {
+    const u = use.find((x) => x.task === e.task);
+    return u ? [{ task: e.task, relMdl: e.relMdl, relMdlSem: e.relMdlSem, score: u.score, scoreSem: u.sem, n: u.n }] : [];
+  });
+}
+
+/** One test of an association, for a table. */
+export type CorrelationRow = { test: string; statistic: number; pValue: number; n: number; method: string };
+
+/**
+ * Spearman (exact p for n <= 9, the permutation null over all n! pairings; else scipy's t
+ * approximation), Kendall tau-b (scipy's rule: exact without ties for small n) and Pearson (exact
+ * under bivariate normality) of `y` against `x`.
+ */
+export function correlationRows(x: readonly number[], y: readonly number[]): CorrelationRow[] {
+  // Fewer than 3 points, or a constant variable, have no defined correlation test: no rows.
+  if (x.length < 3 || new Set(x).size < 2 || new Set(y).size < 2) return [];
+  const row = (test: string, r: CorrelationResult): CorrelationRow => ({ test, statistic: r.statistic, pValue: r.pValue, n: r.n, method: r.method });
+  return [
+    row('Spearman rho', spearman(x, y, { method: x.length <= SPEARMAN_EXACT_MAX_N ? 'exact' : 'auto' })),
+    row('Kendall tau-b', kendall(x, y)),
+    row('Pearson r', pearson(x, y)),
+  ];
+}
+
+/** H1 statistics: correlations of the score with log relative extractability. */
+export function h1Correlations(points: readonly H1Point[]): CorrelationRow[] {
+  return correlationRows(points.map((p) => Math.log(p.relMdl)), points.map((p) => p.score));
+}
+
+/**
+ * The study's logistic fit of the score (a fraction in [0, 1]) on log relative extractability
+ * (binomial GLM with fractional responses), evaluated on `nGrid` points spanning the data; empty
+ * when it cannot be fitted (fewer than 3 points, or no spread).
+ */
+export function h1Curve(points: readonly H1Point[], nGrid = 50): { relMdl: number; score: number }[] {
+  if (points.length < 3) return [];
+  const x = points.map((p) => Math.log(p.relMdl));
+  const lo = Math.min(...x);
+  const hi = Math.max(...x);
+  if (!(hi > lo)) return [];
+  const fit = fitBinomialGlm(x, points.map((p) => Math.min(1, Math.max(0, p.score))));
+  const grid = Array.from({ length: nGrid }, (_, i) => lo + ((hi - lo) * i) / (nGrid - 1));
+  const pred = predictBinomialGlm(fit, grid);
+  return grid.map((g, i) => ({ relMdl: Math.exp(g), score: pred.mean[i] }));
+}
+
+/** One run's H2 coordinates. */
+export type H2Row = { task: number; rate: number; seed: number; s_only: number; t_only: number };
+
+/** Every run as (rate, s-only reward, t-only reward). */
+export function h2Rows(runs: readonly ToyRlRun[]): H2Row[] {
+  return runs.map((r) => ({ task: r.task, rate: r.rate, seed: r.seed, s_only: r.result.eval.s_only, t_only: r.result.eval.t_only }));
+}
+
+/** H2 statistics: s-only and t-only reward against the rate, pooled over tasks and seeds and per task. */
+export function h2Correlations(rows: readonly H2Row[]): (CorrelationRow & { scope: string; partition: 's_only' | 't_only' })[] {
+  const scopes: [string, readonly H2Row[]][] = [['pooled', rows], ...[...new Set(rows.map((r) => r.task))].sort((a, b) => a - b).map((t): [string, H2Row[]] => [`task ${t}`, rows.filter((r) => r.task === t)])];
+  const out: (CorrelationRow & { scope: string; partition: 's_only' | 't_only' })[] = [];
+  for (const [scope, group] of scopes) {
+    if (group.length < 3 || new Set(group.map((r) => r.rate)).size < 2) continue;
+    for (const partition of ['s_only', 't_only'] as const) {
+      for (const r of correlationRows(group.map((g) => g.rate), group.map((g) => g[partition]))) out.push({ scope, partition, ...r });
+    }
+  }
+  return out;
+}
+
+/** The smallest two-sided p-value an exact rank test (Spearman or Kendall, no ties) can give with n points: 2 / n!. */
+export function minExactRankPValue(n: number): number {
+  let factorial = 1;
+  for (let i = 2; i <= n; i++) factorial *= i;
+  return Math.min(1, 2 / factorial);
+}
