@@ -87,3 +87,14 @@ export function minExactRankPValue(n: number): number {
   for (let i = 2; i <= n; i++) factorial *= i;
   return Math.min(1, 2 / factorial);
 }
+
+/** One line of the RL-vs-SFT table: the Spearman test of each method for one analysis. */
+export type SideBySideRow = { analysis: string; 'RL rho': number; 'RL p': number; 'RL n': number; 'SFT rho': number; 'SFT p': number; 'SFT n': number };
+
+/** Puts the Spearman rows of RL and SFT side by side (NaN where a method has no test). */
+export function sideBySide(analysis: string, rl: readonly CorrelationRow[], sft: readonly CorrelationRow[]): SideBySideRow {
+  const pick = (rows: readonly CorrelationRow[]) => rows.find((r) => r.test === 'Spearman rho');
+  const a = pick(rl);
+  const b = pick(sft);
+  return { analysis, 'RL rho': a?.statistic ?? NaN, 'RL p': a?.pValue ?? NaN, 'RL n': a?.n ?? 0, 'SFT rho': b?.statistic ?? NaN, 'SFT p': b?.pValue ?? NaN, 'SFT n': b?.n ?? 0 };
+}
