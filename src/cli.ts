@@ -9,6 +9,8 @@ import { generateToyDataset, resolveToyDataConfig, toyDataDir, type ToyDataParam
 import { runToyMdlCommand } from './experiments/toy_mdl_grid';
 import { ConfigError } from './util/assert';
 import { runToyRlCommand } from './experiments/toy_rl_grid';
+import { runToySftCommand, TOY_SFT_TASK_IDS } from './experiments/toy_sft_grid';
+import { runLmPretrainCommand } from './experiments/language_pretraining';
 
 /** Exit codes: 0 done, 1 failed while running, 2 bad command line or configuration. */
 export const EXIT_OK = 0;
@@ -114,6 +116,39 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       const r = await runToyRlCommand(values);
       const e = r.result.eval;
       io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: reward both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
+      return EXIT_OK;
+    },
+  },
+  'toy-sft': {
+    summary: 'fine-tune and score one supervised (Lovering) classifier on a toy task at one rate and seed, sizes from the preset (notebook 04)',
+    flags: [
+      { name: 'task', key: 'task', type: 'number', doc: `study task 1..5, or an extension rule pair of notebook 04 (${TOY_SFT_TASK_IDS.filter((t) => t > 5).join(', ')}) (required)` },
+      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training set (required)' },
+      { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: initialisation, dropout, shuffling (required)' },
+      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model size, training examples, epochs (default laptop)' },
+      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-04 parameters, e.g. \'{"sftEpochs": 5}\'' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch} (required)' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 04 (default datasets/results/<preset>/toy_sft)' },
+      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
+    ],
+    async run(values, io) {
+      const r = await runToySftCommand(values);
+      const e = r.result.errors;
+      io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: accuracy ${r.result.accuracy.toFixed(3)}, error both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
+      return EXIT_OK;
+    },
+  },
+  'lm-pretrain': {
+    summary: 'pre-train (or reuse) the language model of the natural-language experiments: corpus, BPE tokenizer, GPT, cached under datasets/models/<preset>/lm (notebook 05)',
+    flags: [
+      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: tokenizer, model shape, steps (default laptop)' },
+      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-05 model parameters, e.g. \'{"lmSteps": 500}\'' },
+      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the cached model matches' },
+    ],
+    async run(values, io) {
+      const { lm, summary } = await runLmPretrainCommand(values, io.out);
+      for (const row of summary) io.out(`${row.quantity}: ${typeof row.value === 'number' ? Number(row.value.toPrecision(6)) : row.value}`);
+      lm.model.dispose();
       return EXIT_OK;
     },
   },

@@ -13,11 +13,12 @@ import * as path from 'path';
 import { BACKEND_NAMES, describeBackend, initBackend, type BackendName } from '../backend';
 import { ConfigError, checkInt, oneOf } from '../util/assert';
 import { gptBench } from './gpt_bench';
+import { ppoBench } from './ppo_bench';
 import { benchMdl, type MdlBenchRow } from './mdl_bench';
 import { findPython, markdownTable, runTorchReference, type BenchModule, type BenchRow } from './harness';
 
 /** Registered modules, in table order; PPO and MDL lines add theirs here. */
-const MODULES: BenchModule[] = [gptBench];
+const MODULES: BenchModule[] = [gptBench, ppoBench];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

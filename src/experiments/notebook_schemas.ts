@@ -6,10 +6,12 @@ import { SYNTHETIC_TASKS_PARAMS, type ParamSchema } from './presets';
 import { TOY_MDL_PARAMS } from './toy_mdl_params';
 import { TOY_RL_PARAMS } from './toy_rl_params';
 import { TOY_HYPOTHESES_PARAMS } from './toy_hypotheses_params';
+import { LANGUAGE_PRETRAINING_PARAMS } from './language_params';
 
 export const NOTEBOOK_SCHEMAS: Readonly<Record<string, ParamSchema>> = {
   '01_synthetic_tasks': SYNTHETIC_TASKS_PARAMS,
   '02_synthetic_extractability': TOY_MDL_PARAMS,
   '03_synthetic_rl': TOY_RL_PARAMS,
   '04_synthetic_hypotheses': TOY_HYPOTHESES_PARAMS,
+  '05_language_pretraining': LANGUAGE_PRETRAINING_PARAMS,
 };

@@ -88,13 +88,88 @@ export function minExactRankPValue(n: number): number {
   return Math.min(1, 2 / factorial);
 }
 
-/** One line of the RL-vs-SFT table: the Spearman test of each method for one analysis. */
-export type SideBySideRow = { analysis: string; 'RL rho': number; 'RL p': number; 'RL n': number; 'SFT rho': number; 'SFT p': number; 'SFT n': number };
+/** The `test` of a side-by-side row for an analysis that neither method could test. */
+export const NO_TEST = 'none (fewer than 3 points, or no spread)';
 
-/** Puts the Spearman rows of RL and SFT side by side (NaN where a method has no test). */
-export function sideBySide(analysis: string, rl: readonly CorrelationRow[], sft: readonly CorrelationRow[]): SideBySideRow {
-  const pick = (rows: readonly CorrelationRow[]) => rows.find((r) => r.test === 'Spearman rho');
-  const a = pick(rl);
-  const b = pick(sft);
-  return { analysis, 'RL rho': a?.statistic ?? NaN, 'RL p': a?.pValue ?? NaN, 'RL n': a?.n ?? 0, 'SFT rho': b?.statistic ?? NaN, 'SFT p': b?.pValue ?? NaN, 'SFT n': b?.n ?? 0 };
+/** One line of the RL-vs-SFT table: one test of one analysis, for both fine-tuning methods. */
+export type SideBySideRow = { analysis: string; test: string; 'RL statistic': number; 'RL p': number; 'RL n': number; 'SFT statistic': number; 'SFT p': number; 'SFT n': number; method: string };
+
+/**
+ * Puts the tests of RL and SFT for one analysis side by side, one row per test present in either
+ * (in the order Spearman, Kendall, Pearson); NaN and n = 0 where a method has no test, and one
+ * {@link NO_TEST} row when neither has any. `method`
+ * names how each p-value was obtained (`RL exact / SFT exact`, or one word when they agree).
+ */
+export function sideBySide(analysis: string, rl: readonly CorrelationRow[], sft: readonly CorrelationRow[]): SideBySideRow[] {
+  const tests = [...new Set([...rl, ...sft].map((r) => r.test))];
+  if (tests.length === 0) return [{ analysis, test: NO_TEST, 'RL statistic': NaN, 'RL p': NaN, 'RL n': 0, 'SFT statistic': NaN, 'SFT p': NaN, 'SFT n': 0, method: '-' }];
+  return tests.map((test) => {
+    const a = rl.find((r) => r.test === test);
+    const b = sft.find((r) => r.test === test);
+    const methods = [...new Set([a?.method, b?.method].filter((m): m is string => m !== undefined))];
+    return {
+      analysis,
+      test,
+      'RL statistic': a?.statistic ?? NaN,
+      'RL p': a?.pValue ?? NaN,
+      'RL n': a?.n ?? 0,
+      'SFT statistic': b?.statistic ?? NaN,
+      'SFT p': b?.pValue ?? NaN,
+      'SFT n': b?.n ?? 0,
+      method: methods.length === 1 ? methods[0] : `RL ${a?.method ?? '-'} / SFT ${b?.method ?? '-'}`,
+    };
+  });
+}
+
+/** The rows of several analyses, one table. */
+export function sideBySideTable(analyses: readonly { analysis: string; rl: readonly CorrelationRow[]; sft: readonly CorrelationRow[] }[]): SideBySideRow[] {
+  return analyses.flatMap((a) => sideBySide(a.analysis, a.rl, a.sft));
+}
+
+/** A feature-use score per task with its spread over seeds (RL: `toyRlFeatureUse`; SFT: `toySftFeatureUse`). */
+export type FeatureUse = { task: number; score: number; sem: number; n: number };
+
+/** The H1 scatter's points (`h1ScatterChart`): named tasks, error bars of ±1 SEM where it exists. */
+export function h1ChartPoints(points: readonly H1Point[], name: (task: number) => string): { task: string; relMdl: number; score: number; lo?: number; hi?: number }[] {
+  return points.map((p) => ({ task: name(p.task), relMdl: p.relMdl, score: p.score, ...(Number.isFinite(p.scoreSem) ? { lo: p.score - p.scoreSem, hi: p.score + p.scoreSem } : {}) }));
+}
+
+/** One task of the RL-vs-SFT feature-use table. */
+export type FeatureUseRow = { task: string; design: string; 'MDL(s)/MDL(t)': number; 'RL use': number; 'RL sem': number; 'RL runs': number; 'SFT use': number; 'SFT sem': number; 'SFT runs': number };
+
+/**
+ * Relative extractability and both methods' feature use per task (tasks with an MDL row; NaN
+ * where a method has no run), ordered by relative extractability.
+ */
+export function featureUseTable(
+  extractability: readonly ToyExtractabilityRow[],
+  rl: readonly FeatureUse[],
+  sft: readonly FeatureUse[],
+  name: (task: number) => string,
+  design: (task: number) => string,
+): FeatureUseRow[] {
+  return [...extractability]
+    .sort((a, b) => a.relMdl - b.relMdl)
+    .map((e) => {
+      const a = rl.find((u) => u.task === e.task);
+      const b = sft.find((u) => u.task === e.task);
+      return { task: name(e.task), design: design(e.task), 'MDL(s)/MDL(t)': e.relMdl, 'RL use': a?.score ?? NaN, 'RL sem': a?.sem ?? NaN, 'RL runs': a?.n ?? 0, 'SFT use': b?.score ?? NaN, 'SFT sem': b?.sem ?? NaN, 'SFT runs': b?.n ?? 0 };
+    });
+}
+
+/** Lines of the H2 figure: the mean s-only and t-only score per rate over `rows` (tasks and seeds pooled), series `<prefix>s-only`, `<prefix>t-only`. */
+export function h2MeansByRate(rows: readonly H2Row[], prefix = ''): { x: number; y: number; series: string }[] {
+  const rates = [...new Set(rows.map((r) => r.rate))].sort((a, b) => a - b);
+  return rates.flatMap((rate) =>
+    (['s_only', 't_only'] as const).map((partition) => {
+      const ys = rows.filter((r) => r.rate === rate).map((r) => r[partition]);
+      return { x: rate, y: ys.reduce((a, b) => a + b, 0) / ys.length, series: `${prefix}${partition === 's_only' ? 's-only' : 't-only'}` };
+    }),
+  );
+}
+
+/** Lines of the per-task H2 figure: the mean `partition` score per rate and task (series = task name). */
+export function h2MeansByTask(rows: readonly H2Row[], name: (task: number) => string, partition: 's_only' | 't_only' = 's_only'): { x: number; y: number; series: string }[] {
+  const tasks = [...new Set(rows.map((r) => r.task))].sort((a, b) => a - b);
+  return tasks.flatMap((task) => h2MeansByRate(rows.filter((r) => r.task === task)).filter((r) => r.series === (partition === 's_only' ? 's-only' : 't-only')).map((r) => ({ ...r, series: name(task) })));
 }

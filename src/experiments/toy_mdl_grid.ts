@@ -17,8 +17,8 @@ import { meanAndSem, relativeExtractability } from '../probing/extractability';
 import type { ProbeTrainingConfig } from '../probing/probe_training';
 import { TOY_PROBE_TRAINING } from '../probing/probe_training';
 import type { ProbeFeature } from '../tasks/probing_sets';
-import { TOY_TASK_IDS, toyTaskPair, type ToyTaskId } from '../tasks/toy_generator';
-import type { Example, RuleName } from '../tasks/types';
+import { TOY_TASK_IDS, prepareToyTask, toyTaskPair } from '../tasks/toy_generator';
+import type { Example, RuleName, TaskPair } from '../tasks/types';
 import { ConfigError, checkInt, oneOf } from '../util/assert';
 import { runGrid, type GridCell, type GridResult } from './grid';
 import { datasetsPath } from './paths';
@@ -44,7 +44,8 @@ export interface ToyMdlCellConfig {
   /** {@link TOY_MDL_VERSION} at the time of the run. */
   readonly version: number;
   readonly method: ToyMdlMethod;
-  readonly task: ToyTaskId;
+  /** Study task 1..5, or the id of a rule pair beyond the paper's ({@link ToyPairTask}). */
+  readonly task: number;
   /** Target rule t of the task. */
   readonly target: RuleName;
   /** Spurious rule s of the task. */
@@ -93,15 +94,36 @@ export function toyProbeModelOf(params: Pick<ToyMdlGridParams, 'probe' | 'vocab'
   return { kind: 'policy', config: { ...policy, ...shape, vocabSize: params.vocab + 2, nPositions: Math.max(policy.nPositions, params.length) } };
 }
 
-/** The configuration of one run. */
-export function toyMdlCellConfig(params: ToyMdlGridParams, task: number, feature: ProbeFeature, seed: number, method: ToyMdlMethod = 'online'): ToyMdlCellConfig {
-  const pair = toyTaskPair(task);
+/** A numbered rule pair beyond the study's tasks (the hypotheses notebook's extension); `id` keys its results. */
+export type ToyPairTask = TaskPair & { readonly id: number };
+
+/** A task of a grid: a study task id 1..5, or a numbered rule pair. */
+export type ToyTaskRef = number | ToyPairTask;
+
+/**
+ * The id and rule pair of `task`. A pair's id must not be a study task id unless it names that
+ * task's rules; the pair must be one the generator can make (checked by `prepareToyTask`).
+ */
+export function resolveToyTaskRef(task: ToyTaskRef): ToyPairTask {
+  if (typeof task !== 'object') return { id: task, ...toyTaskPair(task) };
+  checkInt('task.id', task.id, 1);
+  prepareToyTask(task);
+  const study = (TOY_TASK_IDS as readonly number[]).includes(task.id) ? toyTaskPair(task.id) : null;
+  if (study && (study.target !== task.target || study.spurious !== task.spurious)) {
+    throw new ConfigError(`task.id: ${task.id} is study task ${task.id} (${study.target} vs ${study.spurious}), not ${task.target} vs ${task.spurious}; expected an id above ${TOY_TASK_IDS[TOY_TASK_IDS.length - 1]}`);
+  }
+  return { id: task.id, target: task.target, spurious: task.spurious };
+}
+
+/** The configuration of one run; `task` is a study task id or a numbered rule pair. */
+export function toyMdlCellConfig(params: ToyMdlGridParams, task: ToyTaskRef, feature: ProbeFeature, seed: number, method: ToyMdlMethod = 'online'): ToyMdlCellConfig {
+  const pair = resolveToyTaskRef(task);
   if (feature !== 's' && feature !== 't') throw new ConfigError(`feature: ${JSON.stringify(feature)} is not allowed; expected one of s, t`);
   const training: ProbeTrainingConfig = { ...TOY_PROBE_TRAINING, epochs: params.probeEpochs, batchSize: params.probeBatchSize, learningRate: params.probeLearningRate };
   return {
     version: TOY_MDL_VERSION,
     method,
-    task: task as ToyTaskId,
+    task: pair.id,
     target: pair.target,
     spurious: pair.spurious,
     feature,
@@ -134,10 +156,21 @@ export function toyMdlCells(params: ToyMdlGridParams): GridCell<ToyMdlCellConfig
   return configs.map((config) => ({ key: toyMdlCellKey(config), config }));
 }
 
+/**
+ * Online-code runs for arbitrary tasks (study ids or numbered rule pairs) x features x `seeds`,
+ * with the probe, sizes and training of `params`: comparable with the study tasks' runs.
+ */
+export function toyMdlPairCells(params: ToyMdlGridParams, tasks: readonly ToyTaskRef[], seeds: readonly number[]): GridCell<ToyMdlCellConfig>[] {
+  const configs: ToyMdlCellConfig[] = [];
+  for (const task of tasks) for (const feature of TOY_MDL_FEATURES) for (const seed of seeds) configs.push(toyMdlCellConfig(params, task, feature, seed));
+  return configs.map((config) => ({ key: toyMdlCellKey(config), config }));
+}
+
 /** The probing set of a run (`probe_<feature>` stream of the task's data seed; equal to notebook 01's file when N matches). */
-export function toyMdlProbingSet(cfg: Pick<ToyMdlCellConfig, 'task' | 'feature' | 'data'>): Example[] {
+export function toyMdlProbingSet(cfg: Pick<ToyMdlCellConfig, 'target' | 'spurious' | 'feature' | 'data'>): Example[] {
   const { dataSeed, vocab, length, probeSize } = cfg.data;
-  const dataCfg = resolveToyDataConfig({ task: cfg.task, rate: 0, seed: dataSeed, vocab, length, probeSize, trainSize: probeSize, testSize: 1 });
+  // By rules, not task id: the data streams are keyed by the rule names, so a study task gives the same set either way.
+  const dataCfg = resolveToyDataConfig({ target: cfg.target, spurious: cfg.spurious, rate: 0, seed: dataSeed, vocab, length, probeSize, trainSize: probeSize, testSize: 1 });
   return buildToyProbingSet(dataCfg, cfg.feature);
 }
 
@@ -158,6 +191,8 @@ export function toyMdlStore(preset: string): ResultStore {
 export interface ToyMdlGridOptions {
   /** Where results are cached; default {@link toyMdlStore} of `preset`. */
   readonly store?: ResultStore;
+  /** The runs to do instead of {@link toyMdlCells} of the params (e.g. {@link toyMdlPairCells}). */
+  readonly cells?: readonly GridCell<ToyMdlCellConfig>[];
   /** Progress after every block and every reused run (e.g. a notebook `ProgressDisplay.update`). */
   readonly onProgress?: (p: ToyMdlProgress) => void;
 }
@@ -175,7 +210,7 @@ function cellLabel(cfg: ToyMdlCellConfig): string {
  * configuration changed is recomputed.
  */
 export async function runToyMdlGrid(params: ToyMdlGridParams & { readonly preset: string }, opts: ToyMdlGridOptions = {}): Promise<ToyMdlRun[]> {
-  const cells = toyMdlCells(params);
+  const cells = opts.cells ?? toyMdlCells(params);
   const store = opts.store ?? toyMdlStore(params.preset);
   const total = cells.length * BLOCKS_PER_RUN;
   let finished = 0; // runs finished or reused so far

@@ -10,18 +10,15 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { GPT, type GPTConfig } from '../models/gpt';
 import { ValueNetwork } from '../models/heads';
-import { generate } from '../models/sampling';
 import { makePPOConfig, PPO_CONFIGS, type PPOConfig } from '../rl/ppo_config';
 import { PPOTrainer } from '../rl/ppo_trainer';
 import { collectRollout, disposeRollout } from '../rl/rollout';
-import { promptIds, samplePrompts, toyScores, toyVocab } from '../rl/toy_env';
-import { PARTITIONS } from '../tasks/partitions';
+import { TOY_RESPONSE_TOKENS, evaluatePartitions, policyResponder, promptIds, samplePrompts, toyScores, toyVocab } from '../rl/toy_env';
 import type { Example, Partition } from '../tasks/types';
 import { createRng } from '../util/rng';
 import { buildToyTestSets, buildToyTrainingSet, resolveToyDataConfig, type ToyDataConfig } from './toy_data';
 
-/** Response tokens per episode (STUDY.md: the policy samples up to 5 tokens). */
-export const TOY_RESPONSE_TOKENS = 5;
+export { TOY_RESPONSE_TOKENS };
 
 /** Everything a run depends on (recorded with its result). */
 export interface ToyRlConfig {
@@ -130,8 +127,8 @@ export async function runToyRl(cfg: ToyRlConfig, hooks: ToyRlHooks = {}): Promis
         disposeRollout(rollout);
       }
     }
-    const evalRewards = {} as Record<Partition, number>;
-    for (const partition of PARTITIONS) evalRewards[partition] = await evaluatePartition(policy, test[partition].slice(0, cfg.evalPrompts), rng.child(`eval/${partition}`));
+    // Held-out evaluation at temperature 1, as in training (child rngs eval/<partition>).
+    const evalRewards = await evaluatePartitions(policyResponder(policy, 1), test, cfg.evalPrompts, rng.child('eval'));
     return { config: cfg, seed: cfg.seed, steps, eval: evalRewards, warnings };
   } finally {
     trainer.dispose();
@@ -139,17 +136,4 @@ export async function runToyRl(cfg: ToyRlConfig, hooks: ToyRlHooks = {}): Promis
     critic.dispose();
     ref?.dispose();
   }
-}
-
-/** Mean reward of `policy` (sampling at temperature 1, as in training) on `examples`. */
-async function evaluatePartition(policy: GPT, examples: readonly { text: string; label: 0 | 1 }[], rng: ReturnType<typeof createRng>): Promise<number> {
-  if (examples.length === 0) return NaN;
-  const query = tf.tensor2d(examples.map(promptIds), undefined, 'int32'); // [batch, prompt] int32
-  const gen = await generate(policy, query, undefined, { maxNewTokens: TOY_RESPONSE_TOKENS, temperature: 1 }, rng);
-  // sync: response ids, once per partition.
-  const flat = (await gen.tokens.data()) as Int32Array;
-  for (const t of [query, gen.tokens, gen.logprobs, gen.mask]) t.dispose();
-  const responses = examples.map((_, i) => flat.subarray(i * TOY_RESPONSE_TOKENS, (i + 1) * TOY_RESPONSE_TOKENS));
-  const scores = toyScores(responses, examples.map((e) => e.label));
-  return scores.reduce((a, b) => a + b, 0) / scores.length;
 }

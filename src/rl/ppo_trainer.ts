@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../models/gpt';
 import { logprobsFromLogits } from '../tensor/logprobs';
+import { ConfigError } from '../util/assert';
 import type { Rng } from '../util/rng';
 import { decoupledWeightDecay } from './adamw';
 import { clipByGlobalNorm } from './grad_clip';
@@ -82,6 +83,9 @@ export class PPOTrainer {
     const seqLen = promptLen + respLen;
     const klCoef = this.kl.value;
     const warnings: string[] = [];
+    if (cfg.gradientAccumulationSteps !== 1) {
+      throw new ConfigError(`gradientAccumulationSteps: ${cfg.gradientAccumulationSteps} is not supported by PPOTrainer; expected 1 (one optimizer step per minibatch, the value of both variants)`);
+    }
 
     const prep = tf.tidy('ppo/prepare', () => {
       const scores = tf.tensor1d(rollout.scores); // [batch]
@@ -108,7 +112,7 @@ export class PPOTrainer {
     const mbSize = Math.min(this.opts.minibatchEpisodes, batchSize);
     for (let epoch = 0; epoch < cfg.ppoEpochs && !earlyStopped; epoch++) {
       const order = rng.child(`epoch${epoch}`).shuffled(Array.from({ length: batchSize }, (_, i) => i));
-      for (let start = 0; start < batchSize && !earlyStopped; start += mbSize) {
+      for (let start = 0; start < batchSize; start += mbSize) {
         const idx = order.slice(start, start + mbSize);
         const statVec = this.minibatch(prep, rollout, idx, promptLen, seqLen);
         // sync: one read per minibatch (loss stats, skipped flag, gradient norm).
@@ -124,9 +128,10 @@ export class PPOTrainer {
         skipped += v[PPO_LOSS_STAT_NAMES.length];
         gradNorms.push(v[PPO_LOSS_STAT_NAMES.length + 1]);
         perMinibatch.push(s);
-        // TRL early stopping: stop the step once the policy KL of a minibatch exceeds 1.5 x target.
-        if (cfg.earlyStopping && s['policy/policykl'] > 1.5 * cfg.targetKl) earlyStopped = true;
       }
+      // TRL 0.7.11 early stopping is checked at the end of each epoch, on the LAST minibatch's
+      // policy KL (`train_stats["policy/policykl"]`): later epochs are skipped when it exceeds 1.5 x targetKl.
+      if (cfg.earlyStopping && perMinibatch[perMinibatch.length - 1]['policy/policykl'] > 1.5 * cfg.targetKl) earlyStopped = true;
     }
     this.disposePrep(prep);
 

@@ -161,7 +161,7 @@ export interface ProgressCallback {
 
 /** Options of {@link ProgressDisplay}. */
 export interface ProgressOptions {
-  /** Least time between two shown updates (the last one always shows); default 250 ms in a notebook, 5 s in the CLI. */
+  /** Least time between two shown updates (the last one always shows); default 2 s in a notebook (tslab refuses overlapping socket sends, EBUSY, when large charts are sent faster), 5 s in the CLI. */
   readonly intervalMs?: number;
   /** Clock in ms (tests); default `Date.now`. */
   readonly now?: () => number;
@@ -201,7 +201,7 @@ export class ProgressDisplay implements ProgressCallback {
     const now = this.now();
     this.startMs ??= now;
     this.latest = state;
-    const interval = this.intervalMs ?? (this.inKernel() ? 250 : 5000);
+    const interval = this.intervalMs ?? (this.inKernel() ? 2000 : 5000);
     const due = state.done >= state.total || state.label !== this.lastLabel || now - this.lastShownMs >= interval;
     if (!due) return;
     this.lastShownMs = now;

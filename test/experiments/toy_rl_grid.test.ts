@@ -1,6 +1,5 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -32,6 +31,19 @@ describe('runToyRlGrid', () => {
     assert.deepEqual(loadToyRlResults(tiny(), store).map((r) => r.result.eval), first.map((r) => r.result.eval));
   });
 
+  it('stops on a non-finite loss naming the step, leaving earlier results intact and no result for the failed run', async () => {
+    const store = new ResultStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
+    await runToyRlGrid({ ...tiny(), rlRates: [0] }, { store });
+    const done = path.join(store.dir, 'task1', 'rate0', 'seed0.json');
+    const bytes = fs.readFileSync(done, 'utf8');
+    await assert.rejects(runToyRlGrid({ ...tiny(), rlRates: [0.5], learningRate: 1e30, rlIterations: 3 }, { store }), /ppo: step 2, epoch 1: ppo\/loss\/total is (NaN|-?Infinity)/);
+    assert.equal(fs.readFileSync(done, 'utf8'), bytes);
+    // The failed run's step log keeps the iteration finished before the failure.
+    const log = fs.readFileSync(path.join(store.dir, 'task1', 'rate0.5', 'seed0.steps.jsonl'), 'utf8').trim().split('\n');
+    assert.deepEqual(log.map((l) => JSON.parse(l).iteration), [1]);
+    assert.equal(fs.existsSync(path.join(store.dir, 'task1', 'rate0.5', 'seed0.json')), false);
+  });
+
   it('names the missing runs when loading an unfinished grid', () => {
     const store = new ResultStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
     assert.throws(() => loadToyRlResults(tiny(), store), /2 run\(s\) missing .*task1\/rate0\/seed0/);
@@ -48,23 +60,5 @@ describe('summariseToyRl', () => {
     assert.ok(s.lo <= s.mean && s.mean <= s.hi && s.lo >= 0.2 && s.hi <= 0.9);
     const both = rows.find((r) => r.partition === 'both')!;
     assert.deepEqual([both.mean, both.lo, both.hi, both.n], [1, 1, 1, 3]);
-  });
-});
-
-describe('cli toy-rl', () => {
-  it('writes the documented JSON and exits 2 on a bad rate', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-cli-'));
-    const out = path.join(dir, 'run.json');
-    const overrides = JSON.stringify({ trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, rlIterations: 1, episodesPerIteration: 8, minibatchEpisodes: 8, ppoEpochs: 1 });
-    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'toy-rl', '--task', '2', '--rate', '0.1', '--seed', '0', '--preset', 'smoke', '--overrides', overrides, '--out', out, '--force'], { encoding: 'utf8' });
-    assert.equal(ok.status, 0, ok.stderr);
-    const json = JSON.parse(fs.readFileSync(out, 'utf8'));
-    assert.deepEqual(Object.keys(json), ['config', 'seed', 'steps', 'eval', 'warnings']);
-    assert.deepEqual(Object.keys(json.eval).sort(), ['both', 'neither', 's_only', 't_only']);
-    assert.equal(json.steps.length, 1);
-    assert.ok('env/reward_mean' in json.steps[0] && 'ppo/policy/clipfrac' in json.steps[0]);
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'toy-rl', '--task', '2', '--rate', '1.5', '--seed', '0', '--out', out], { encoding: 'utf8' });
-    assert.equal(bad.status, 2);
-    assert.match(bad.stderr.trim().split('\n').pop() ?? '', /rate: 1.5 is outside \[0, 1\]/);
   });
 });

@@ -1,41 +1,37 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
-import { ResultStore } from '../../src/io/result_store';
 import { resolveParams } from '../../src/experiments/params';
-import { TOY_HYPOTHESES_PARAMS } from '../../src/experiments/toy_hypotheses_params';
-import { runToySft, runToySftGrid, toySftConfig, toySftFeatureUse } from '../../src/experiments/toy_sft';
+import { TOY_SFT_PARAMS } from '../../src/experiments/toy_hypotheses_params';
+import { runToySft, toySftConfig } from '../../src/experiments/toy_sft';
 
 before(async () => {
   await initBackend();
 });
 
 const params = (overrides: Record<string, unknown> = {}) =>
-  resolveParams(TOY_HYPOTHESES_PARAMS, { preset: 'smoke', overrides: { testSize: 100, policyLayers: 1, policyWidth: 32, policyHeads: 2, sftTrainSize: 2000, sftEpochs: 3, sftLearningRate: 3e-3, ...overrides }, env: {} });
+  resolveParams(TOY_SFT_PARAMS, { preset: 'smoke', overrides: { testSize: 100, policyLayers: 1, policyWidth: 32, policyHeads: 2, sftTrainSize: 2000, sftEpochs: 3, sftLearningRate: 3e-3, ...overrides }, env: {} });
 
-describe('supervised baseline', () => {
-  it('learns a trivially learnable feature: contains-1 at rate 0.5 gives near-zero test error', async () => {
+describe('supervised baseline, one run', () => {
+  it('learns a trivially learnable feature: contains-1 at rate 0.5 gives near-zero test error, and frees its tensors', async () => {
     const before = tf.memory().numTensors;
     const r = await runToySft(toySftConfig(params(), 1, 0.5, 0));
     assert.ok(r.accuracy > 0.95, `accuracy ${r.accuracy}`);
     assert.ok(r.errors.s_only < 0.1 && r.errors.t_only < 0.1, JSON.stringify(r.errors));
+    assert.equal(r.lossNatsPerEpoch.length, 3);
+    assert.ok(r.lossNatsPerEpoch[2] < r.lossNatsPerEpoch[0], `loss ${r.lossNatsPerEpoch}`);
     assert.equal(tf.memory().numTensors, before);
   });
 
-  it('stores one file per run and reuses them; scores feature use as 1 - mean(s-only, t-only error)', async () => {
-    const store = new ResultStore(fs.mkdtempSync(path.join(os.tmpdir(), 'sft-')));
-    const p = { ...params({ sftTrainSize: 100, sftEpochs: 1, testSize: 10 }), preset: 'test', rlTasks: [2], rlRates: [0], rlSeeds: [0, 1] };
-    const first = await runToySftGrid(p, { store });
-    assert.deepEqual(store.keys(), ['task2/rate0/seed0', 'task2/rate0/seed1']);
-    const second = await runToySftGrid(p, { store });
-    assert.deepEqual(second.map((r) => r.reused), [true, true]);
-    const [use] = toySftFeatureUse(first, 0);
-    const expected = first.map((r) => 1 - (r.result.errors.s_only + r.result.errors.t_only) / 2).reduce((a, b) => a + b, 0) / 2;
-    assert.ok(Math.abs(use.score - expected) < 1e-12);
-    assert.equal(use.n, 2);
+  it('configures a study task by id and an extension pair by its rules, with the exact rate-p training size', () => {
+    const study = toySftConfig(params(), 2, 0.1, 3);
+    assert.deepEqual([study.task, study.data.task, study.data.target, study.data.spurious, study.data.trainSize, study.seed], [2, 2, 'first-last', 'contains-2', 2000, 3]);
+    assert.equal(study.model.nPositions, 10);
+    assert.equal(study.model.vocabSize, 12); // 10 digits + pad/unk, the policy's vocabulary
+    const pair = toySftConfig(params(), { id: 7, target: 'contains-1', spurious: 'first-last' }, 0, 0);
+    assert.deepEqual([pair.task, pair.data.task, pair.data.target, pair.data.spurious], [7, null, 'contains-1', 'first-last']);
+    assert.throws(() => toySftConfig(params(), { id: 2, target: 'contains-3', spurious: 'contains-2' }, 0, 0), /task\.id: 2 is study task 2/);
+    assert.throws(() => toySftConfig(params(), { id: 9, target: 'prefix-duplicate', spurious: 'adjacent-duplicate' }, 0, 0), /spurious: 'adjacent-duplicate' holds whenever target/);
   });
 });

@@ -4,7 +4,12 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { decoupledWeightDecay } from '../../src/rl/adamw';
 import { clipByGlobalNorm } from '../../src/rl/grad_clip';
-import { NonFiniteLossError } from '../../src/rl/ppo_trainer';
+import { NonFiniteLossError, PPOTrainer } from '../../src/rl/ppo_trainer';
+import { GPT } from '../../src/models/gpt';
+import { ValueNetwork } from '../../src/models/heads';
+import { collectRollout, disposeRollout } from '../../src/rl/rollout';
+import { PPO_CONFIGS } from '../../src/rl/ppo_config';
+import { createRng } from '../../src/util/rng';
 import { resolveParams } from '../../src/experiments/params';
 import { TOY_RL_PARAMS } from '../../src/experiments/toy_rl_params';
 import { runToyRl, toyRlConfig, type ToyRlConfig } from '../../src/experiments/toy_rl';
@@ -51,6 +56,16 @@ describe('decoupledWeightDecay + Adam', () => {
     opt.dispose();
     v.dispose();
   });
+
+  it('is the identity when 1 - lr * wd rounds to 1 in float32 (the study: 1e-4 x 1e-6)', () => {
+    const v = tf.variable(tf.tensor1d([0.1234567, -3]));
+    const before = Array.from(v.dataSync());
+    decoupledWeightDecay([v], 1e-4, 1e-6);
+    assert.deepEqual(Array.from(v.dataSync()), before);
+    decoupledWeightDecay([v], 1e-1, 1e-1); // 0.99: applies
+    assert.ok(Math.abs(v.dataSync()[1] - -2.97) < 1e-6);
+    v.dispose();
+  });
 });
 
 describe('PPO on the toy task', () => {
@@ -91,5 +106,42 @@ describe('PPO on the toy task', () => {
     const before = tf.memory().numTensors;
     await assert.rejects(runToyRl(broken), (e: unknown) => e instanceof NonFiniteLossError && /ppo: step \d+, epoch \d+: ppo\/loss\/total is (NaN|Infinity|-Infinity)/.test((e as Error).message));
     assert.equal(tf.memory().numTensors, before);
+  });
+});
+
+describe('PPOTrainer.step', () => {
+  const CFG = { vocabSize: 12, nPositions: 15, dModel: 16, nLayer: 1, nHead: 2, dropout: 0, tiedEmbeddings: true, layerNormEps: 1e-5 };
+  /** Runs one step of a fresh 1 x 16 policy on 16 episodes with the given PPO overrides. */
+  async function oneStep(overrides: Record<string, unknown>, minibatchEpisodes = 4) {
+    const policy = GPT.init(CFG, createRng('step/policy'));
+    const critic = ValueNetwork.init(CFG, createRng('step/value'));
+    const query = tf.tensor2d(Array.from({ length: 16 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i + j) % 10)), undefined, 'int32');
+    const rollout = await collectRollout(policy, critic, null, query, (rs) => rs.map((r) => r[0] / 9), { maxNewTokens: 5, temperature: 1 }, createRng('step/sample'));
+    const trainer = new PPOTrainer(policy, critic, null, makePPOConfig(PPO_CONFIGS.rl4lms, { learningRate: 1e-2, ppoEpochs: 3, ...overrides }), { minibatchEpisodes, temperature: 1 });
+    const out = await trainer.step(rollout, createRng('step/ppo'));
+    disposeRollout(rollout);
+    trainer.dispose();
+    for (const t of [policy, critic, query]) t.dispose();
+    return out;
+  }
+
+  it('stops after the first epoch when the last minibatch policy KL exceeds 1.5 x targetKl (TRL early stopping)', async () => {
+    const stopped = await oneStep({ earlyStopping: true, targetKl: 1e-12 });
+    assert.equal(stopped.stats['ppo/early_stopped'], 1);
+    const full = await oneStep({ earlyStopping: true, targetKl: 1e6 });
+    assert.equal(full.stats['ppo/early_stopped'], 0);
+  });
+
+  it('counts minibatches whose mean ratio exceeds ratioThreshold as skipped, and warns', async () => {
+    // Any update moves the ratio off 1 after the first minibatch; a threshold just above 1 skips later ones.
+    const r = await oneStep({ ratioThreshold: 1 + 1e-9 });
+    assert.ok(r.stats['ppo/skipped_minibatches'] > 0 && r.stats['ppo/skipped_minibatches'] < 12, `skipped ${r.stats['ppo/skipped_minibatches']}`);
+    assert.ok(r.warnings.some((w) => /minibatch\(es\) skipped .* the optimizer still stepped, as TRL does/.test(w)));
+    const none = await oneStep({ ratioThreshold: null });
+    assert.equal(none.stats['ppo/skipped_minibatches'], 0);
+  });
+
+  it('rejects gradient accumulation, which it does not implement', async () => {
+    await assert.rejects(oneStep({ gradientAccumulationSteps: 2 }), /gradientAccumulationSteps: 2 is not supported/);
   });
 });
