@@ -57,10 +57,11 @@ export async function timeCalls(fn: () => Promise<void> | void, warmup: number, 
   return { bestMs: ms[0], medianMs: ms[Math.floor(ms.length / 2)] };
 }
 
-/** The Python used for PyTorch references: $BENCH_PYTHON, else .venv-bench/bin/python, /tmp/refvenv/bin/python, python3. */
+/** The Python used for PyTorch references: $BENCH_PYTHON, else .venv-bench/bin/python, else python3. */
 export function findPython(root: string): string {
   if (process.env.BENCH_PYTHON) return process.env.BENCH_PYTHON;
-  for (const p of [path.join(root, '.venv-bench', 'bin', 'python'), '/tmp/refvenv/bin/python']) if (fs.existsSync(p)) return p;
+  const local = path.join(root, '.venv-bench', 'bin', 'python');
+  if (fs.existsSync(local)) return local;
   return 'python3';
 }
 
