@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../models/gpt';
 import { decoupledWeightDecay } from '../rl/adamw';
-import { clipByGlobalNorm } from '../rl/grad_clip';
+import { gradientsWithNorm } from '../rl/grad_clip';
 import { checkInt, checkRange } from '../util/assert';
 import type { Rng } from '../util/rng';
 import { causalLmLossNats, causalLmNllSum } from './causal_lm_loss';
@@ -155,15 +155,7 @@ export async function trainCausalLm(model: GPT, streams: LmStreams, cfg: LmTrain
       const stats = tf.tidy('lm/step', () => {
         const ids = tf.tensor2d(windows, [cfg.batchSize, windowLen], 'int32'); // [batch, seq + 1] int32
         const { value: loss, grads } = tf.variableGrads(() => causalLmLossNats(model, ids, true, dropoutRng), variables);
-        let applied: tf.NamedTensorMap = grads;
-        let norm: tf.Scalar;
-        if (cfg.maxGradNorm !== null) {
-          const clipped = clipByGlobalNorm(grads, cfg.maxGradNorm);
-          applied = clipped.grads;
-          norm = clipped.norm;
-        } else {
-          norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
-        }
+        const { grads: applied, norm } = gradientsWithNorm(grads, cfg.maxGradNorm);
         decoupledWeightDecay(decayed, lr, cfg.weightDecay);
         optimizer.applyGradients(applied);
         const parts: tf.Scalar[] = [loss, norm];

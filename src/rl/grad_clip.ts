@@ -23,3 +23,13 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { g
     return { grads: out, norm };
   });
 }
+
+/**
+ * The gradients to apply and their global norm before clipping: clipped to `maxNorm` when it is a
+ * number (torch clip_grad_norm_), unchanged when it is null (the norm is still reported).
+ * @returns new tensors; caller disposes (or calls this inside a tidy)
+ */
+export function gradientsWithNorm(grads: tf.NamedTensorMap, maxNorm: number | null): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+  if (maxNorm !== null) return clipByGlobalNorm(grads, maxNorm);
+  return tf.tidy('rl/gradientsWithNorm', () => ({ grads, norm: tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar }));
+}

@@ -12,7 +12,7 @@ import { logprobsFromLogits } from '../tensor/logprobs';
 import { ConfigError } from '../util/assert';
 import type { Rng } from '../util/rng';
 import { decoupledWeightDecay } from './adamw';
-import { clipByGlobalNorm } from './grad_clip';
+import { gradientsWithNorm } from './grad_clip';
 import { computeAdvantages } from './gae';
 import { makeKLController, type KLController } from './kl_controller';
 import type { PPOConfig } from './ppo_config';
@@ -182,15 +182,7 @@ export class PPOTrainer {
       }, this.variables);
       // `loss` is also the kept `loss/total` statistic; the tidy frees it with the other temporaries.
       void loss;
-      let applied: tf.NamedTensorMap = grads;
-      let norm: tf.Scalar;
-      if (cfg.maxGradNorm !== null) {
-        const clipped = clipByGlobalNorm(grads, cfg.maxGradNorm);
-        applied = clipped.grads;
-        norm = clipped.norm;
-      } else {
-        norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
-      }
+      const { grads: applied, norm } = gradientsWithNorm(grads, cfg.maxGradNorm);
       if (cfg.optimizer === 'adamw') decoupledWeightDecay(this.variables, cfg.learningRate, cfg.weightDecay);
       this.optimizer.applyGradients(applied);
       const vec = tf.stack([...kept, norm]) as tf.Tensor1D; // [n_stats + 2]

@@ -469,9 +469,11 @@ def gen_rl4lms_gae(rng):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trl-src", default=os.environ.get("TRL_SRC", "/tmp/trl0711src/trl"),
-                    help="folder holding TRL v0.7.11's trl/ package sources")
+    ap.add_argument("--trl-src", default=os.environ.get("TRL_SRC"),
+                    help="folder holding TRL v0.7.11's trl/ package sources (or set TRL_SRC)")
     args = ap.parse_args()
+    if not args.trl_src:
+        ap.error("--trl-src (or TRL_SRC) is required: unpack huggingface/trl at tag v0.7.11 and pass its trl/ folder")
     trl_src = Path(args.trl_src)
     core, methods, kl_ns, hashes = load_trl(trl_src)
     torch.manual_seed(SEED)

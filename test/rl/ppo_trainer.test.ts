@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { decoupledWeightDecay } from '../../src/rl/adamw';
-import { clipByGlobalNorm } from '../../src/rl/grad_clip';
+import { clipByGlobalNorm, gradientsWithNorm } from '../../src/rl/grad_clip';
 import { NonFiniteLossError, PPOTrainer } from '../../src/rl/ppo_trainer';
 import { GPT } from '../../src/models/gpt';
 import { ValueNetwork } from '../../src/models/heads';
@@ -40,6 +40,22 @@ describe('clipByGlobalNorm', () => {
   it('leaves gradients alone when the norm is below the limit', () => {
     const { grads } = clipByGlobalNorm({ a: tf.tensor1d([0.3, 0.4]) }, 1);
     assert.deepEqual(Array.from(grads.a.dataSync()).map((x) => Math.round(x * 1e6) / 1e6), [0.3, 0.4]);
+  });
+});
+
+describe('gradientsWithNorm', () => {
+  it('reports the global norm and leaves the gradients unchanged when no clip is set', () => {
+    const a = tf.tensor1d([3, 4]);
+    const { grads, norm } = gradientsWithNorm({ a }, null);
+    assert.equal(grads.a, a);
+    assert.ok(Math.abs(norm.dataSync()[0] - 5) < 1e-6);
+  });
+
+  it('clips like clipByGlobalNorm when a limit is set', () => {
+    const { grads } = gradientsWithNorm({ a: tf.tensor1d([3, 4]) }, 1);
+    const c = 1 / (5 + 1e-6);
+    const got = grads.a.dataSync();
+    assert.ok(Math.abs(got[0] - 3 * c) < 1e-6 && Math.abs(got[1] - 4 * c) < 1e-6);
   });
 });
 
