@@ -11,6 +11,9 @@ import { ConfigError } from './util/assert';
 import { runToyRlCommand } from './experiments/toy_rl_grid';
 import { runToySftCommand, TOY_SFT_TASK_IDS } from './experiments/toy_sft_grid';
 import { runLmPretrainCommand } from './experiments/language_pretraining';
+import { runLanguageMdlCommand } from './experiments/language_mdl_grid';
+import { runLanguageSftCommand } from './experiments/language_sft_grid';
+import { runLanguageRlCommand } from './experiments/language_rl_grid';
 
 /** Exit codes: 0 done, 1 failed while running, 2 bad command line or configuration. */
 export const EXIT_OK = 0;
@@ -149,6 +152,65 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       const { lm, summary } = await runLmPretrainCommand(values, io.out);
       for (const row of summary) io.out(`${row.quantity}: ${typeof row.value === 'number' ? Number(row.value.toPrecision(6)) : row.value}`);
       lm.model.dispose();
+      return EXIT_OK;
+    },
+  },
+  'language-mdl': {
+    summary: 'MDL online codelength (bits) of one language probe: the pre-trained LM as a classifier, task, feature s|t and probe seed, sizes from the preset (notebook 06)',
+    flags: [
+      { name: 'task', key: 'task', type: 'number', doc: 'prefix task id (figures: 1, 2, 5, 22, 23; also 0, 6, 8, 9, 12) (required)' },
+      { name: 'feature', key: 'feature', type: 'string', doc: 'probed feature: s (s-only vs neither) or t (both vs s-only) (required)' },
+      { name: 'seed', key: 'seed', type: 'number', doc: 'probe seed: orders the probing set, initialises the head and shuffles every block probe (required)' },
+      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: pre-trained model, probing-set size, epochs (default laptop)' },
+      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-06 parameters, e.g. \'{"langMdlProbeSize": 400}\'' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]} (required)' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 06 (default datasets/results/<preset>/language_mdl)' },
+      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)' },
+      { name: 'force', key: 'force', type: 'boolean', doc: 'recompute even when the result store holds the run' },
+    ],
+    async run(values, io) {
+      const r = await runLanguageMdlCommand(values);
+      io.out(`${r.reused ? 'reused' : 'computed'} ${r.key}: ${r.json.codelengthBits.toFixed(1)} bits, compression ${r.json.compression.toFixed(3)}, N ${r.json.n} -> ${r.out}`);
+      return EXIT_OK;
+    },
+  },
+  'language-sft': {
+    summary: 'fine-tune and score one supervised (Lovering) classifier on a language task: the pre-trained LM + head on the rate-p prompts, error per held-out partition',
+    flags: [
+      { name: 'task', key: 'task', type: 'number', doc: 'prefix task id (figures: 1, 2, 5, 22, 23) (required)' },
+      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training prompts (required)' },
+      { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: head initialisation, dropout, shuffling (required)' },
+      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: pre-trained model, training prompts, epochs (default laptop)' },
+      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of LANGUAGE_SFT_PARAMS, e.g. \'{"langSftEpochs": 5}\'' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch} (required)' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with the notebooks (default datasets/results/<preset>/language_sft)' },
+      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)' },
+      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
+    ],
+    async run(values, io) {
+      const r = await runLanguageSftCommand(values);
+      const e = r.result.errors;
+      io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: accuracy ${r.result.accuracy.toFixed(3)}, error both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
+      return EXIT_OK;
+    },
+  },
+  'language-rl': {
+    summary: 'train and evaluate one PPO policy (trl settings, sentiment reward) on a language task at one rate and seed, from the pre-trained model of the preset (notebook 07)',
+    flags: [
+      { name: 'task', key: 'task', type: 'number', doc: 'language task 0, 1, 2, 5, 6, 8, 9, 12, 22, 23 (required)' },
+      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training prompts (required)' },
+      { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: value head, sampling, minibatch order (required)' },
+      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model, steps, batch (default laptop)' },
+      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-07 parameters, e.g. \'{"langRlSteps": 50}\'' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, steps, eval (normalised scores per partition), rewards, samples, before, warnings} (required)' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 07 (default datasets/results/<preset>/language_rl)' },
+      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with lm/ and tokenizer/ of the pre-trained model (default datasets/models/<preset>)' },
+      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
+    ],
+    async run(values, io) {
+      const r = await runLanguageRlCommand(values);
+      const e = r.result.eval;
+      io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: normalised score both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
       return EXIT_OK;
     },
   },

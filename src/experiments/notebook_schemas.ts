@@ -7,6 +7,9 @@ import { TOY_MDL_PARAMS } from './toy_mdl_params';
 import { TOY_RL_PARAMS } from './toy_rl_params';
 import { TOY_HYPOTHESES_PARAMS } from './toy_hypotheses_params';
 import { LANGUAGE_PRETRAINING_PARAMS } from './language_params';
+import { LANGUAGE_MDL_PARAMS } from './language_probe_params';
+import { LANGUAGE_RL_PARAMS } from './language_rl_params';
+import { LANGUAGE_HYPOTHESES_PARAMS } from './language_hypotheses_params';
 
 export const NOTEBOOK_SCHEMAS: Readonly<Record<string, ParamSchema>> = {
   '01_synthetic_tasks': SYNTHETIC_TASKS_PARAMS,
@@ -14,4 +17,7 @@ export const NOTEBOOK_SCHEMAS: Readonly<Record<string, ParamSchema>> = {
   '03_synthetic_rl': TOY_RL_PARAMS,
   '04_synthetic_hypotheses': TOY_HYPOTHESES_PARAMS,
   '05_language_pretraining': LANGUAGE_PRETRAINING_PARAMS,
+  '06_language_extractability': LANGUAGE_MDL_PARAMS,
+  '07_language_rl': LANGUAGE_RL_PARAMS,
+  '08_language_hypotheses': LANGUAGE_HYPOTHESES_PARAMS,
 };

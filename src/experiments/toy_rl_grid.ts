@@ -175,11 +175,11 @@ export function toyTaskName(task: number): string {
 }
 
 /** One row per (task, rate) with the four partition means over seeds: the notebook's results table. */
-export function toyRlTable(summary: readonly ToyRlSummaryRow[]): { task: string; rate: number; seeds: number; both: number; neither: number; s_only: number; t_only: number }[] {
+export function toyRlTable(summary: readonly ToyRlSummaryRow[], name: (task: number) => string = toyTaskName): { task: string; rate: number; seeds: number; both: number; neither: number; s_only: number; t_only: number }[] {
   const rows = new Map<string, { task: string; rate: number; seeds: number; both: number; neither: number; s_only: number; t_only: number }>();
   for (const r of summary) {
     const key = `${r.task}|${r.rate}`;
-    const row = rows.get(key) ?? { task: toyTaskName(r.task), rate: r.rate, seeds: r.n, both: NaN, neither: NaN, s_only: NaN, t_only: NaN };
+    const row = rows.get(key) ?? { task: name(r.task), rate: r.rate, seeds: r.n, both: NaN, neither: NaN, s_only: NaN, t_only: NaN };
     row[r.partition] = r.mean;
     rows.set(key, row);
   }
@@ -198,15 +198,15 @@ export function toyRlFeatureUse(runs: readonly ToyRlRun[], rate = 0): { task: nu
   return [...byTask.entries()].sort((a, b) => a[0] - b[0]).map(([task, xs]) => ({ task, score: mean(xs), sem: xs.length > 1 ? sem(xs) : NaN, n: xs.length }));
 }
 
-/** Mean training reward per iteration and task at `rate` (mean over seeds): rows for `lineChart`. */
-export function toyRlRewardCurves(runs: readonly ToyRlRun[], rate = 0): { x: number; y: number; series: string }[] {
+/** Mean training reward per iteration and task at `rate` (mean over seeds): rows for `lineChart`; `name` labels the series. */
+export function toyRlRewardCurves(runs: readonly ToyRlRun[], rate = 0, name: (task: number) => string = toyTaskName): { x: number; y: number; series: string }[] {
   const out: { x: number; y: number; series: string }[] = [];
   const tasks = [...new Set(runs.map((r) => r.task))].sort((a, b) => a - b);
   for (const task of tasks) {
     const group = runs.filter((r) => r.task === task && r.rate === rate);
     if (group.length === 0) continue;
     const nIter = Math.min(...group.map((r) => r.result.steps.length));
-    for (let i = 0; i < nIter; i++) out.push({ x: i + 1, y: mean(group.map((r) => r.result.steps[i]['env/reward_mean'])), series: toyTaskName(task) });
+    for (let i = 0; i < nIter; i++) out.push({ x: i + 1, y: mean(group.map((r) => r.result.steps[i]['env/reward_mean'])), series: name(task) });
   }
   return out;
 }

@@ -19,7 +19,7 @@ import type { PPOConfig } from './ppo_config';
 import { ppoLoss } from './ppo_losses';
 import { PPO_LOSS_STAT_NAMES, averageMinibatchStats, envRewardStats, negativeKlWarning, rolloutStats, type PPOLossStatName } from './ppo_stats';
 import { computeRewards } from './rewards';
-import type { Critic, Rollout } from './rollout';
+import { sequenceMask, type Critic, type Rollout } from './rollout';
 
 /** Trainer settings that are not PPO hyper-parameters. */
 export interface PPOTrainerOptions {
@@ -97,6 +97,8 @@ export class PPOTrainer {
       const inputIds = tf.concat([rollout.queryIds, rollout.responseIds], 1) as tf.Tensor2D; // [batch, seq] int32
       return { inputIds, advantages: adv.advantages, returns: adv.returns, values: adv.values, roll };
     });
+    // [batch, seq] mask of left-padded prompts + response, or null (no padding); freed with prep.
+    const attentionMask = sequenceMask(rollout.queryMask, respLen) ?? null;
     const rollNames = Object.keys(prep.roll) as (keyof typeof prep.roll)[];
     // sync: rollout statistics, once per step.
     const rollVec = tf.tidy(() => tf.stack(rollNames.map((n) => prep.roll[n])));
@@ -114,7 +116,7 @@ export class PPOTrainer {
       const order = rng.child(`epoch${epoch}`).shuffled(Array.from({ length: batchSize }, (_, i) => i));
       for (let start = 0; start < batchSize; start += mbSize) {
         const idx = order.slice(start, start + mbSize);
-        const statVec = this.minibatch(prep, rollout, idx, promptLen, seqLen);
+        const statVec = this.minibatch({ ...prep, attentionMask }, rollout, idx, promptLen, seqLen);
         // sync: one read per minibatch (loss stats, skipped flag, gradient norm).
         const v = await statVec.data();
         statVec.dispose();
@@ -122,7 +124,7 @@ export class PPOTrainer {
         PPO_LOSS_STAT_NAMES.forEach((n, i) => (s[n] = v[i]));
         const total = s['loss/total'];
         if (!Number.isFinite(total)) {
-          this.disposePrep(prep);
+          this.disposePrep({ ...prep, attentionMask });
           throw new NonFiniteLossError(`ppo: step ${this.nSteps + 1}, epoch ${epoch + 1}: ppo/loss/total is ${total}; stopping (results written before this run are intact)`);
         }
         skipped += v[PPO_LOSS_STAT_NAMES.length];
@@ -133,7 +135,7 @@ export class PPOTrainer {
       // policy KL (`train_stats["policy/policykl"]`): later epochs are skipped when it exceeds 1.5 x targetKl.
       if (cfg.earlyStopping && perMinibatch[perMinibatch.length - 1]['policy/policykl'] > 1.5 * cfg.targetKl) earlyStopped = true;
     }
-    this.disposePrep(prep);
+    this.disposePrep({ ...prep, attentionMask });
 
     Object.assign(stats, averageMinibatchStats(perMinibatch), envRewardStats(rollout.scores));
     stats['objective/kl_coef'] = klCoef;
@@ -151,7 +153,7 @@ export class PPOTrainer {
 
   /** One minibatch: loss, gradients, clipping, (decoupled) weight decay, Adam; returns the stats vector. */
   private minibatch(
-    prep: { inputIds: tf.Tensor2D; advantages: tf.Tensor2D; returns: tf.Tensor2D; values: tf.Tensor2D },
+    prep: { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D | null; advantages: tf.Tensor2D; returns: tf.Tensor2D; values: tf.Tensor2D },
     rollout: Rollout,
     idx: number[],
     promptLen: number,
@@ -162,6 +164,7 @@ export class PPOTrainer {
       const ix = tf.tensor1d(idx, 'int32');
       const take = <T extends tf.Tensor>(t: T): T => tf.gather(t, ix) as T;
       const mbIds = take(prep.inputIds); // [mb, seq] int32
+      const mbAttention = prep.attentionMask ? take(prep.attentionMask) : undefined; // [mb, seq] or undefined
       const mbResp = take(rollout.responseIds); // [mb, resp] int32
       const mbMask = take(rollout.mask); // [mb, resp]
       const mbOldLogprobs = take(rollout.logprobs);
@@ -171,10 +174,13 @@ export class PPOTrainer {
       let kept: tf.Tensor[] = [];
       const { value: loss, grads } = tf.variableGrads(() => {
         // Dropout off during PPO (training: false), as TRL and RL4LMs evaluate the policy in eval mode here.
-        const logits = this.policy.forward(mbIds, { outputStart: promptLen - 1, outputEnd: seqLen - 1 }).logits as tf.Tensor3D; // [mb, resp, vocab]
+        // A shared-trunk critic (TRL's value head) reads the same forward's hidden states.
+        const shared = this.critic.valuesFromPolicyHidden !== undefined;
+        const fwd = this.policy.forward(mbIds, { attentionMask: mbAttention, outputStart: promptLen - 1, outputEnd: seqLen - 1, returnHidden: shared });
+        const logits = fwd.logits as tf.Tensor3D; // [mb, resp, vocab]
         const scaled = this.opts.temperature === 1 ? logits : (tf.div(logits, this.opts.temperature) as tf.Tensor3D);
         const logprobs = logprobsFromLogits(scaled, mbResp); // [mb, resp]
-        const vpreds = this.critic.values(mbIds, undefined, promptLen); // [mb, resp]
+        const vpreds = shared ? this.critic.valuesFromPolicyHidden!(fwd.hidden as tf.Tensor3D) : this.critic.values(mbIds, mbAttention, promptLen); // [mb, resp]
         const out = ppoLoss({ oldLogprobs: mbOldLogprobs, oldValues: mbOldValues, logprobs, vpreds, logits: scaled, mask: mbMask, advantages: mbAdvantages, returns: mbReturns }, cfg);
         // The statistics must outlive the gradient tape's scope; they are disposed below.
         kept = [...PPO_LOSS_STAT_NAMES.map((n) => tf.keep(out.stats[n])), tf.keep(out.skipped)];
@@ -191,8 +197,8 @@ export class PPOTrainer {
     });
   }
 
-  private disposePrep(prep: { inputIds: tf.Tensor; advantages: tf.Tensor; returns: tf.Tensor; values: tf.Tensor; roll: Record<string, tf.Tensor> }): void {
-    for (const t of [prep.inputIds, prep.advantages, prep.returns, prep.values, ...Object.values(prep.roll)]) t.dispose();
+  private disposePrep(prep: { inputIds: tf.Tensor; attentionMask: tf.Tensor | null; advantages: tf.Tensor; returns: tf.Tensor; values: tf.Tensor; roll: Record<string, tf.Tensor> }): void {
+    for (const t of [prep.inputIds, prep.attentionMask, prep.advantages, prep.returns, prep.values, ...Object.values(prep.roll)]) t?.dispose();
   }
 
   /** Frees the optimizer's state (models are the caller's). */

@@ -14,6 +14,9 @@ import {
   type TrainableClassifier,
 } from '../../src/probing/probe_training';
 import { createRng, type Rng } from '../../src/util/rng';
+import { GPT } from '../../src/models/gpt';
+import { ClassificationHead, GPTClassifier } from '../../src/models/heads';
+import { TINY } from '../models/tiny_models';
 
 /** A width-16, 1-layer probe without dropout: learns contains-1 in a second or two on wasm. */
 const tiny: ProbeEncoderConfig = { ...TOY_PROBE_CONFIG, dModel: 16, nHead: 2, dFF: 32, nLayer: 1, dropout: 0, headDropout: 0, head: 'linear' };
@@ -113,5 +116,68 @@ describe('probe training', () => {
       onBlock: () => counts.push(tf.memory().numTensors),
     }, createRng(4));
     assert.deepEqual(counts, counts.map(() => before));
+  });
+
+  it('left-pads rows of different lengths with padId and stores a 0/1 mask of the real tokens', () => {
+    const set = tokenizedSet([[5, 6, 7], [8], [9, 10]], [1, 0, 1], 0);
+    assert.equal(set.seqLen, 3);
+    assert.deepEqual(Array.from(set.ids), [5, 6, 7, 0, 0, 8, 0, 9, 10]);
+    assert.deepEqual(Array.from(set.attentionMask as Float32Array), [1, 1, 1, 0, 0, 1, 0, 1, 1]);
+    assert.equal(tokenizedSet([[1, 2], [3, 4]], [0, 1]).attentionMask, undefined, 'no mask without padId');
+    assert.throws(() => tokenizedSet([[1], []], [0, 1], 0), { message: 'rows[1]: has 0 tokens; expected at least 1 real token per row' });
+    assert.throws(() => tokenizedSet([[1]], [0], -1), { message: 'padId: -1 is not a token id; expected an integer >= 0' });
+  });
+
+  it("passes the mask batch to the model only for a padded set, row for row", async () => {
+    const seen: (number[][] | undefined)[] = [];
+    const recorder: TrainableClassifier = {
+      logits: (ids, _training, mask) => {
+        seen.push(mask ? (mask.arraySync() as number[][]) : undefined);
+        return tf.zeros([ids.shape[0], 2]) as tf.Tensor2D;
+      },
+      trainableVariables: [],
+      dispose: () => undefined,
+    };
+    await evaluateClassifier(recorder, tokenizedSet([[1, 2], [3]], [0, 1], 0), 8);
+    await evaluateClassifier(recorder, tokenizedSet([[1, 2], [3, 4]], [0, 1]), 8);
+    assert.deepEqual(seen, [[[1, 1], [0, 1]], undefined]);
+  });
+
+  it("gives a GPT classifier's left-padded row the logits of the unpadded row (1e-5)", async () => {
+    const rng = createRng(5);
+    const clf = new GPTClassifier(GPT.init(TINY, rng.child('trunk')), ClassificationHead.init(TINY.dModel, 2, rng.child('head')));
+    const model: TrainableClassifier = { logits: (ids, training, mask) => clf.forward(ids, mask, training), trainableVariables: clf.trainableVariables, dispose: () => clf.dispose() };
+    const rows = [[3, 4, 5, 6, 7, 8], [9, 10], [11, 1, 2, 12]];
+    const padded = await evaluateClassifier(model, tokenizedSet(rows, [1, 0, 1], 0), 8);
+    for (let i = 0; i < rows.length; i++) {
+      const alone = await evaluateClassifier(model, tokenizedSet([rows[i]], [[1, 0, 1][i]]), 8);
+      assert.ok(Math.abs(padded.exampleBits[i] - alone.exampleBits[0]) < 1e-5, `row ${i}: ${padded.exampleBits[i]} vs ${alone.exampleBits[0]}`);
+      const direct = tf.tidy(() => {
+        const a = clf.forward(tf.tensor2d([rows[i]], undefined, 'int32')).arraySync() as number[][];
+        const b = clf.forward(tf.tensor2d([[...Array(6 - rows[i].length).fill(0), ...rows[i]]], undefined, 'int32'), tf.tensor2d([[...Array(6 - rows[i].length).fill(0), ...rows[i].map(() => 1)]])).arraySync() as number[][];
+        return [a[0], b[0]];
+      });
+      direct[0].forEach((x, k) => assert.ok(Math.abs(x - direct[1][k]) < 1e-5, `row ${i} logit ${k}: ${x} vs ${direct[1][k]}`));
+    }
+    model.dispose();
+  });
+
+  it('decays every weight by (1 - lr * weightDecay) per step with AdamW; a weight without gradient only decays', async () => {
+    const w = tf.variable(tf.tensor1d([2, -4]), true); // unused by the logits: zero gradient, so the Adam step leaves it alone
+    const b = tf.variable(tf.tensor1d([0, 0]), true);
+    const model: TrainableClassifier = {
+      logits: (ids) => tf.tile(b.reshape([1, 2]), [ids.shape[0], 1]) as tf.Tensor2D,
+      trainableVariables: [w, b],
+      dispose: () => undefined,
+    };
+    const data = tokenizedSet([[1], [2], [3]], [1, 1, 0]);
+    await trainClassifier(model, data, { epochs: 2, batchSize: 2, learningRate: 0.1, weightDecay: 0.5 }, createRng(0)); // 4 steps
+    const got = Array.from(w.dataSync());
+    const factor = Math.pow(1 - 0.1 * 0.5, 4);
+    [2 * factor, -4 * factor].forEach((want, i) => assert.ok(Math.abs(got[i] - want) < 1e-6, `w[${i}]: ${got[i]} vs ${want}`));
+    const plain = tf.variable(tf.tensor1d([2, -4]), true);
+    await trainClassifier({ ...model, trainableVariables: [plain, b] }, data, { epochs: 2, batchSize: 2, learningRate: 0.1 }, createRng(0));
+    assert.deepEqual(Array.from(plain.dataSync()), [2, -4], 'Adam without weight decay leaves it unchanged');
+    for (const v of [w, b, plain]) v.dispose();
   });
 });

@@ -1,0 +1,277 @@
+/**
+ * One natural-language RL run (Cruz et al. 2023, sentiment experiments): the pre-trained LM as the
+ * policy with TRL's value head on its trunk, a frozen copy as the KL reference, the `trl` PPO
+ * configuration, and the sentiment reward with the sign rule on one pass over the rate-p training
+ * prompts; then the mean reward per held-out partition. Everything random comes from one seed.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import type { GPT } from '../models/gpt';
+import { generate } from '../models/sampling';
+import { PPO_CONFIGS, makePPOConfig, type PPOConfig } from '../rl/ppo_config';
+import { PPOTrainer } from '../rl/ppo_trainer';
+import { collectRollout, disposeRollout } from '../rl/rollout';
+import { classifierScorer, trainSentimentClassifier, type SentimentClassifier } from '../rl/sentiment_classifier';
+import { episodeRewards, promptBatch, type EpisodeTokenizer, type SentimentScorer } from '../rl/sentiment_env';
+import { normaliseScore, sentimentScore, VADER_REWARD_SCALE } from '../rl/sentiment_reward';
+import { corpusManifest } from '../tasks/language/language_dataset';
+import { SharedTrunkCritic } from '../rl/shared_trunk_critic';
+import { buildLanguageTestSets, buildLanguageTrainingSet, resolveLanguageDataConfig, type LanguageDataConfig } from '../tasks/language/language_dataset';
+import type { Corpus } from '../tasks/language/corpus';
+import { PARTITIONS } from '../tasks/partitions';
+import type { Example, Partition } from '../tasks/types';
+import { ConfigError } from '../util/assert';
+import { createRng, type Rng } from '../util/rng';
+import { checkLanguageInputs, languageModelIdentity, type LanguageModelIdentity, type LanguageModelInputs } from './language_classifier';
+import type { LanguageRlParamValues } from './language_rl_params';
+
+/** Version of a run's computation; bump it when the same config would give different numbers. */
+export const LANGUAGE_RL_VERSION = 1;
+
+/** The reward models: `classifier` (a word-presence logistic regression on lexicon-labelled passages, the stand-in for the study's DistilBERT) or `vader` (the lexicon score itself). */
+export const LANGUAGE_REWARD_KINDS = ['classifier', 'vader'] as const;
+export type LanguageRewardKind = (typeof LANGUAGE_REWARD_KINDS)[number];
+
+/** The reward model of a run: its kind, scale (normalised score = (R + scale) / (2 scale)) and identity. */
+export interface RewardSpec {
+  readonly kind: LanguageRewardKind;
+  /** The study's 2.8 for DistilBERT logits; VADER 1; the classifier's 95th percentile of |logit|. */
+  readonly scale: number;
+  /** sha256 of the classifier's weights; null for VADER. */
+  readonly sha256: string | null;
+}
+
+/** A reward model ready to score: its spec, its scorer, and the classifier when there is one. */
+export interface RewardModel {
+  readonly spec: RewardSpec;
+  readonly score: SentimentScorer;
+  readonly classifier: SentimentClassifier | null;
+}
+
+const rewardModels = new Map<string, RewardModel>();
+
+/**
+ * The reward model `kind` for `corpus`: the classifier is trained on the corpus's train passages
+ * (deterministic, about 10 s for Brown) and kept for the life of the process.
+ */
+export function languageRewardModel(kind: LanguageRewardKind, corpus: Corpus): RewardModel {
+  if (kind === 'vader') return { spec: { kind, scale: VADER_REWARD_SCALE, sha256: null }, score: sentimentScore, classifier: null };
+  if (kind !== 'classifier') throw new ConfigError(`reward: ${JSON.stringify(kind)} is not allowed; expected one of ${LANGUAGE_REWARD_KINDS.join(', ')}`);
+  const key = corpusManifest(corpus).sha256;
+  let model = rewardModels.get(key);
+  if (!model) {
+    const classifier = trainSentimentClassifier(corpus.train, corpus.validation);
+    model = { spec: { kind, scale: classifier.scale, sha256: classifier.sha256 }, score: classifierScorer(classifier), classifier };
+    rewardModels.set(key, model);
+  }
+  return model;
+}
+
+/** Everything a run depends on (recorded with its result and compared on reuse). */
+export interface LanguageRlConfig {
+  readonly version: number;
+  /** The prompt data: task, rate, sizes, data seed, corpus and tokenizer identity. */
+  readonly data: LanguageDataConfig;
+  /** The pre-trained model: weights hash, tokenizer fingerprint, architecture (a retrained model invalidates the run). */
+  readonly lm: LanguageModelIdentity;
+  /** PPO hyper-parameters (`trl` variant plus the preset's overrides). */
+  readonly ppo: PPOConfig;
+  /** The reward model. */
+  readonly reward: RewardSpec;
+  /** Sampled response tokens per episode. */
+  readonly responseTokens: number;
+  /** Responses end at EOS (else always `responseTokens` tokens). */
+  readonly stopAtEos: boolean;
+  /** Also score the pre-trained policy before training. */
+  readonly evalBefore: boolean;
+  /** Seed of the value head, sampling and minibatch order. */
+  readonly seed: number;
+}
+
+/** Scores of a policy on the held-out prompts. */
+export interface PartitionScores {
+  /** Mean signed reward per partition (VADER: in [-1, 1]; classifier: log-odds). */
+  readonly rewards: Record<Partition, number>;
+  /** Mean normalised score (R + scale) / (2 scale) per partition (in [0, 1] for VADER; the classifier can leave it, as in the study). */
+  readonly normalisedScores: Record<Partition, number>;
+  /** The first few prompt + response texts per partition, with their rewards. */
+  readonly samples: Record<Partition, { text: string; reward: number }[]>;
+}
+
+/**
+ * What a run returns (the grid stores it). `eval` holds normalised scores so that the synthetic
+ * summaries (`toyRlFeatureUse`, `h2Rows`, `summariseToyRl`) read language runs unchanged.
+ */
+export interface LanguageRlResult {
+  readonly seed: number;
+  /** Per-step statistics under TRL's names (`env/reward_mean` is the mean signed reward). */
+  readonly steps: Record<string, number>[];
+  /** Mean normalised score (R + scale) / (2 scale) per held-out partition after training. */
+  readonly eval: Record<Partition, number>;
+  /** The same scores under the run filter's name (`filterRunsByNeitherScore`). */
+  readonly normalisedScores: Record<Partition, number>;
+  /** Mean signed reward per partition after training. */
+  readonly rewards: Record<Partition, number>;
+  /** A few held-out texts per partition after training. */
+  readonly samples: Record<Partition, { text: string; reward: number }[]>;
+  /** The pre-trained policy's scores, when `evalBefore`. */
+  readonly before: PartitionScores | null;
+  /** Warnings raised during training (negative KL, skipped minibatches). */
+  readonly warnings: string[];
+  readonly wallMs: number;
+}
+
+/** The full configuration of run (task, rate, seed) under `p` with the pre-trained model `lm`. */
+export function languageRlConfig(p: LanguageRlParamValues, lm: LanguageRlInputs, task: number, rate: number, seed: number): LanguageRlConfig {
+  if (p.langRlPromptTokens + p.langRlResponseTokens > lm.model.config.nPositions) {
+    throw new ConfigError(`langRlResponseTokens: ${p.langRlPromptTokens} prompt + ${p.langRlResponseTokens} response tokens exceed the model's context of ${lm.model.config.nPositions}; expected at most ${lm.model.config.nPositions - p.langRlPromptTokens}`);
+  }
+  const data = resolveLanguageDataConfig(
+    { task, rate, seed: p.langRlDataSeed, trainSize: p.langRlSteps * p.langRlBatchSize, testSize: p.langRlTestSize, probeSize: 2, maxTokens: p.langRlPromptTokens },
+    { corpus: lm.corpus, tokenizer: lm.tokenizer },
+  );
+  const ppo = makePPOConfig(PPO_CONFIGS.trl, {
+    learningRate: p.langRlLearningRate,
+    batchSize: p.langRlBatchSize,
+    miniBatchSize: p.langRlMiniBatchSize,
+    ppoEpochs: p.langRlPpoEpochs,
+    nIterations: p.langRlSteps,
+    initKlCoef: p.langRlInitKlCoef,
+    adapKlCtrl: p.langRlAdaptiveKl,
+    target: p.langRlKlTarget,
+    horizon: p.langRlKlHorizon,
+  });
+  const reward = languageRewardModel(p.langRlReward, lm.corpus).spec;
+  return { version: LANGUAGE_RL_VERSION, data, lm: languageModelIdentity(lm), ppo, reward, responseTokens: p.langRlResponseTokens, stopAtEos: p.langRlStopAtEos, evalBefore: p.langRlEvalBefore, seed };
+}
+
+/** Inputs of a run besides its configuration: the pre-trained model (copied for the policy and the reference, never changed), its tokenizer and the corpus. */
+export type LanguageRlInputs = LanguageModelInputs & { readonly tokenizer: EpisodeTokenizer };
+
+/** Hooks of a run. */
+export interface LanguageRlHooks {
+  /** After every PPO step with its statistics. */
+  readonly onStep?: (step: number, total: number, stats: Record<string, number>) => void;
+  /** Append each step's statistics as one JSON line to this file. */
+  readonly logFile?: string;
+}
+
+/** Samples the policy's responses to `examples` in batches of `batchSize` and scores them with the sign rule. */
+export async function scorePartitions(
+  policy: GPT,
+  tok: EpisodeTokenizer,
+  test: Readonly<Record<Partition, readonly Example[]>>,
+  opts: { responseTokens: number; stopAtEos: boolean; batchSize: number; score: SentimentScorer; scale: number; keepSamples?: number },
+  rng: Rng,
+): Promise<PartitionScores> {
+  const rewards = {} as Record<Partition, number>;
+  const normalisedScores = {} as Record<Partition, number>;
+  const samples = {} as Record<Partition, { text: string; reward: number }[]>;
+  for (const part of PARTITIONS) {
+    const set = test[part];
+    if (set.length === 0) throw new ConfigError(`test.${part}: is empty; expected held-out prompts for every partition`);
+    const all: number[] = [];
+    samples[part] = [];
+    for (let start = 0; start < set.length; start += opts.batchSize) {
+      const batch = set.slice(start, start + opts.batchSize);
+      const prompts = batch.map((e) => e.text);
+      const q = promptBatch(prompts, tok);
+      const gen = await generate(
+        policy,
+        q.ids,
+        q.mask ?? undefined,
+        { maxNewTokens: opts.responseTokens, temperature: 1, eosTokenId: opts.stopAtEos ? tok.eosId : undefined, padTokenId: tok.padId },
+        rng.child(`${part}/${start}`),
+      );
+      // sync: responses and their lengths, once per batch.
+      const [ids, mask] = await Promise.all([gen.tokens.data() as Promise<Int32Array>, gen.mask.data() as Promise<Float32Array>]);
+      tf.dispose([q.ids, gen.tokens, gen.mask, gen.logprobs]);
+      q.mask?.dispose();
+      const resp = Array.from({ length: batch.length }, (_, i) => ids.subarray(i * opts.responseTokens, (i + 1) * opts.responseTokens));
+      const lengths = Array.from({ length: batch.length }, (_, i) => mask.subarray(i * opts.responseTokens, (i + 1) * opts.responseTokens).reduce((a, b) => a + b, 0));
+      const scored = episodeRewards(tok, prompts, batch.map((e) => e.label), resp, lengths, opts.score);
+      all.push(...scored.rewards);
+      for (let i = 0; i < batch.length && samples[part].length < (opts.keepSamples ?? 3); i++) samples[part].push({ text: scored.texts[i], reward: scored.rewards[i] });
+    }
+    rewards[part] = all.reduce((a, b) => a + b, 0) / all.length;
+    normalisedScores[part] = normaliseScore(rewards[part], opts.scale);
+  }
+  return { rewards, normalisedScores, samples };
+}
+
+/** Trains and evaluates one policy; all tensors are freed on return (also on error). */
+export async function runLanguageRl(cfg: LanguageRlConfig, inputs: LanguageRlInputs, hooks: LanguageRlHooks = {}): Promise<LanguageRlResult> {
+  const t0 = Date.now();
+  checkLanguageInputs(cfg, inputs);
+  const rng = createRng(cfg.seed).child(`language-rl/task${cfg.data.task}/rate${cfg.data.rate}`);
+  const dataInputs = { corpus: inputs.corpus, tokenizer: inputs.tokenizer };
+  const train = buildLanguageTrainingSet(cfg.data, dataInputs);
+  const test = buildLanguageTestSets(cfg.data, dataInputs);
+  const tok = inputs.tokenizer;
+  const reward = languageRewardModel(cfg.reward.kind, inputs.corpus);
+  if (reward.spec.sha256 !== cfg.reward.sha256) {
+    throw new ConfigError(`reward: the ${cfg.reward.kind} reward model of this corpus (sha256 ${reward.spec.sha256}) is not the one of the configuration (${cfg.reward.sha256}); rebuild the configuration with languageRlConfig`);
+  }
+  const evalOpts = { responseTokens: cfg.responseTokens, stopAtEos: cfg.stopAtEos, batchSize: cfg.ppo.batchSize, score: reward.score, scale: reward.spec.scale };
+  const policy = inputs.model.copy(true);
+  const critic = SharedTrunkCritic.init(policy, rng.child('value_head'));
+  const ref = inputs.model.copy(false);
+  const trainer = new PPOTrainer(policy, critic, ref, cfg.ppo, { minibatchEpisodes: cfg.ppo.miniBatchSize, temperature: 1 });
+  const steps: Record<string, number>[] = [];
+  const warnings: string[] = [];
+  if (hooks.logFile) fs.mkdirSync(path.dirname(hooks.logFile), { recursive: true });
+  try {
+    const evalBefore = cfg.evalBefore ? await scorePartitions(ref, tok, test, evalOpts, rng.child('eval-before')) : null;
+    const nSteps = cfg.ppo.nIterations;
+    for (let step = 0; step < nSteps; step++) {
+      // One pass over the shuffled training prompts, a batch per step (TRL's dataloader).
+      const batch = train.slice(step * cfg.ppo.batchSize, (step + 1) * cfg.ppo.batchSize);
+      const prompts = batch.map((e) => e.text);
+      const labels = batch.map((e) => e.label);
+      const q = promptBatch(prompts, tok);
+      let rollout;
+      try {
+        rollout = await collectRollout(
+          policy,
+          critic,
+          ref,
+          q.ids,
+          (responses, lengths) => episodeRewards(tok, prompts, labels, responses, lengths, reward.score).rewards,
+          { maxNewTokens: cfg.responseTokens, temperature: 1, eosTokenId: cfg.stopAtEos ? tok.eosId : undefined, padTokenId: tok.padId },
+          rng.child(`step${step}/sample`),
+          q.mask ?? undefined,
+        );
+      } finally {
+        q.ids.dispose();
+        q.mask?.dispose();
+      }
+      try {
+        const { stats, warnings: w } = await trainer.step(rollout, rng.child(`step${step}/ppo`));
+        steps.push(stats);
+        warnings.push(...w);
+        if (hooks.logFile) fs.appendFileSync(hooks.logFile, JSON.stringify({ step: step + 1, ...stats }) + '\n');
+        hooks.onStep?.(step + 1, nSteps, stats);
+      } finally {
+        disposeRollout(rollout);
+      }
+    }
+    const evalAfter = await scorePartitions(policy, tok, test, evalOpts, rng.child('eval'));
+    return {
+      seed: cfg.seed,
+      steps,
+      eval: evalAfter.normalisedScores,
+      normalisedScores: evalAfter.normalisedScores,
+      rewards: evalAfter.rewards,
+      samples: evalAfter.samples,
+      before: evalBefore,
+      warnings,
+      wallMs: Date.now() - t0,
+    };
+  } finally {
+    trainer.dispose();
+    critic.dispose();
+    policy.dispose();
+    ref.dispose();
+  }
+}

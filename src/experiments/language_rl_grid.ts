@@ -1,0 +1,171 @@
+/**
+ * The natural-language RL grid (Cruz et al. 2023, sentiment experiments): tasks x rates x seeds,
+ * each run one cell of a resumable grid cached under `datasets/results/<preset>/language_rl/`
+ * (atomic writes), so notebook 07, the `language-rl` command and notebook 08 share them. Also the
+ * study's run filter (normalised neither score below 0.7: dropped) and the tables of notebook 07.
+ * Runs have the synthetic runs' shape, so `summariseToyRl`, `toyRlFeatureUse` and `h2Rows` read them.
+ */
+import * as fs from 'fs';
+import { initBackend } from '../backend';
+import { writeJsonAtomic } from '../io/atomic_write';
+import { ResultStore } from '../io/result_store';
+import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
+import { filterRunsByNeitherScore, RUN_FILTER_THRESHOLD } from '../rl/sentiment_reward';
+import { LANGUAGE_TASK_IDS, PREFIX_TASKS, type LanguageTaskId } from '../tasks/language/prefix_tasks';
+import { PARTITIONS } from '../tasks/partitions';
+import type { Partition } from '../tasks/types';
+import { runGrid, type GridCell, type GridProgress } from './grid';
+import { modelDirs } from './language_classifier';
+import { loadOrTrainLanguageModel, type LanguageModel } from './language_pretraining';
+import { languageRlConfig, runLanguageRl, type LanguageRlConfig, type LanguageRlInputs, type LanguageRlResult } from './language_rl';
+import { LANGUAGE_RL_PARAMS, type LanguageRlParamValues } from './language_rl_params';
+import { parseOverridesJson, resolveParams } from './params';
+import { PRESET_NAMES } from './presets';
+import { datasetsPath, rateTag } from './paths';
+
+/** One finished run with its coordinates (the shape of `ToyRlRun`). */
+export interface LanguageRlRun {
+  readonly task: number;
+  readonly rate: number;
+  readonly seed: number;
+  readonly reused: boolean;
+  readonly wallMs: number;
+  readonly result: LanguageRlResult;
+}
+
+/** The store of a preset's language RL runs. */
+export function languageRlStore(preset: string): ResultStore {
+  return new ResultStore(datasetsPath('results', preset, 'language_rl'));
+}
+
+/** The cells of the grid, in task, rate, seed order. */
+export function languageRlCells(p: LanguageRlParamValues, lm: LanguageModel): GridCell<LanguageRlConfig>[] {
+  return p.langRlTasks.flatMap((task) =>
+    p.langRlRates.flatMap((rate) => p.langRlSeeds.map((seed) => ({ key: `task${task}/rate${rateTag(rate)}/seed${seed}`, config: languageRlConfig(p, lm, task, rate, seed) }))),
+  );
+}
+
+/** Hooks of a grid run (notebook: a progress display; CLI: lines). */
+export interface LanguageRlGridHooks {
+  readonly onProgress?: (p: GridProgress<LanguageRlConfig, LanguageRlResult>) => void;
+  /** Per-step statistics of the run in progress. */
+  readonly onStep?: (cell: GridCell<LanguageRlConfig>, step: number, total: number, stats: Record<string, number>) => void;
+  readonly store?: ResultStore;
+}
+
+function toRun(r: { config: LanguageRlConfig; reused: boolean; wallMs: number; result: LanguageRlResult }): LanguageRlRun {
+  return { task: r.config.data.task, rate: r.config.data.rate, seed: r.config.seed, reused: r.reused, wallMs: r.wallMs, result: r.result };
+}
+
+/** Runs (or reuses) every run of the grid on the pre-trained model `lm`. */
+export async function runLanguageRlGrid(p: LanguageRlParamValues, lm: LanguageModel, hooks: LanguageRlGridHooks = {}): Promise<LanguageRlRun[]> {
+  const store = hooks.store ?? languageRlStore(p.preset);
+  const inputs: LanguageRlInputs = { model: lm.model, tokenizer: lm.tokenizer, corpus: lm.corpus };
+  const results = await runGrid(
+    languageRlCells(p, lm),
+    store,
+    async (cell) => {
+      const logFile = store.file(cell.key).replace(/\.json$/, '.steps.jsonl');
+      fs.rmSync(logFile, { force: true }); // a rerun of an unfinished run starts its log afresh
+      return runLanguageRl(cell.config, inputs, { logFile, onStep: (i, n, s) => hooks.onStep?.(cell, i, n, s) });
+    },
+    hooks.onProgress,
+  );
+  return results.map(toRun);
+}
+
+/** Reads the runs of a finished grid without computing anything; throws naming the missing runs. */
+export function loadLanguageRlResults(p: LanguageRlParamValues, lm: LanguageModel, store: ResultStore = languageRlStore(p.preset)): LanguageRlRun[] {
+  const missing: string[] = [];
+  const runs: LanguageRlRun[] = [];
+  for (const cell of languageRlCells(p, lm)) {
+    const stored = store.get<LanguageRlConfig, LanguageRlResult>(cell.key, cell.config);
+    if (!stored) missing.push(cell.key);
+    else runs.push(toRun({ config: cell.config, reused: true, wallMs: stored.wallMs, result: stored.result }));
+  }
+  if (missing.length) throw new Error(`loadLanguageRlResults: ${missing.length} run(s) missing in ${store.dir} (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}); run notebook 07 or 'cli.ts language-rl' first`);
+  return runs;
+}
+
+/** `1 $ vs #`: a language task's id and its target and spurious features, as the tables name it. */
+export function languageTaskName(task: number): string {
+  const t = PREFIX_TASKS[task as LanguageTaskId];
+  return t ? `${task}: t=${t.target}, s=${t.spurious}` : String(task);
+}
+
+/** The study's run filter over a grid: kept and dropped runs (normalised neither score below `threshold`). */
+export function applyRunFilter(runs: readonly LanguageRlRun[], threshold = RUN_FILTER_THRESHOLD): { kept: LanguageRlRun[]; dropped: LanguageRlRun[] } {
+  const { kept, dropped } = filterRunsByNeitherScore(runs.map((r) => ({ run: r, normalisedScores: r.result.normalisedScores })), threshold);
+  return { kept: kept.map((k) => k.run), dropped: dropped.map((d) => d.run) };
+}
+
+/** One row per run: normalised score per partition before and after training, and whether the filter keeps it. */
+export function languageRlRunTable(runs: readonly LanguageRlRun[], threshold = RUN_FILTER_THRESHOLD): ({ task: number; rate: number; seed: number; kept: string } & Record<Partition, number> & Record<`${Partition} before`, number>)[] {
+  return runs.map((r) => {
+    const row = { task: r.task, rate: r.rate, seed: r.seed, kept: r.result.normalisedScores.neither >= threshold ? 'yes' : 'no' } as { task: number; rate: number; seed: number; kept: string } & Record<Partition, number> & Record<`${Partition} before`, number>;
+    for (const part of PARTITIONS) {
+      row[part] = r.result.normalisedScores[part];
+      row[`${part} before`] = r.result.before ? r.result.before.normalisedScores[part] : NaN;
+    }
+    return row;
+  });
+}
+
+/** Example texts after training: the first sample of each partition of each run at `rate`. */
+export function languageRlSamples(runs: readonly LanguageRlRun[], rate = 0): { task: number; partition: Partition; text: string; reward: number }[] {
+  return runs.filter((r) => r.rate === rate && r.seed === Math.min(...runs.filter((x) => x.task === r.task && x.rate === rate).map((x) => x.seed))).flatMap((r) =>
+    PARTITIONS.flatMap((part) => r.result.samples[part].slice(0, 1).map((s) => ({ task: r.task, partition: part, text: s.text, reward: s.reward }))),
+  );
+}
+
+/** Flags of `cli.ts language-rl` (unchecked; checked here). */
+export interface LanguageRlCommandRequest {
+  readonly task?: unknown;
+  readonly rate?: unknown;
+  readonly seed?: unknown;
+  readonly preset?: unknown;
+  readonly overrides?: unknown;
+  readonly out?: unknown;
+  readonly force?: unknown;
+  /** Result store folder; default `datasets/results/<preset>/language_rl`. */
+  readonly resultsDir?: unknown;
+  /** Folder holding `lm/` and `tokenizer/`; default the preset's `datasets/models/<preset>/`. */
+  readonly modelsDir?: unknown;
+}
+
+/**
+ * One run for a batch scheduler: loads (or pre-trains) the preset's language model, trains the
+ * policy (or reuses it from the preset's result store, which it also fills) and writes
+ * `{ config, ...result }` to `out`.
+ */
+export async function runLanguageRlCommand(req: LanguageRlCommandRequest): Promise<{ out: string; key: string; reused: boolean; result: LanguageRlResult }> {
+  if (typeof req.out !== 'string' || req.out === '') throw new ConfigError('out: missing; expected --out <file.json>');
+  const preset = oneOf('preset', req.preset ?? 'laptop', PRESET_NAMES);
+  const overrides = req.overrides === undefined ? {} : parseOverridesJson(String(req.overrides), 'overrides');
+  if (req.task === undefined) throw new ConfigError(`task: missing; expected --task ${LANGUAGE_TASK_IDS.join(' | ')}`);
+  if (req.rate === undefined) throw new ConfigError('rate: missing; expected --rate <p in [0, 1]>');
+  if (req.seed === undefined) throw new ConfigError('seed: missing; expected --seed <integer >= 0>');
+  const task = oneOf('task', req.task, LANGUAGE_TASK_IDS);
+  const rate = checkRange('rate', req.rate, 0, 1);
+  const seed = checkInt('seed', req.seed, 0);
+  const p = resolveParams(LANGUAGE_RL_PARAMS, { preset, overrides, env: {} });
+  const dirs = modelDirs(req.modelsDir);
+  if (req.resultsDir !== undefined && (typeof req.resultsDir !== 'string' || req.resultsDir === '')) throw new ConfigError(`resultsDir: ${JSON.stringify(req.resultsDir)} is not allowed; expected a folder path`);
+  await initBackend();
+  const lm = await loadOrTrainLanguageModel(p, {}, dirs);
+  try {
+    const cell = { key: `task${task}/rate${rateTag(rate)}/seed${seed}`, config: languageRlConfig(p, lm, task, rate, seed) };
+    const store = typeof req.resultsDir === 'string' ? new ResultStore(req.resultsDir) : languageRlStore(preset);
+    const stored = req.force === true ? undefined : store.get<LanguageRlConfig, LanguageRlResult>(cell.key, cell.config);
+    let result: LanguageRlResult;
+    if (stored) result = stored.result;
+    else {
+      result = await runLanguageRl(cell.config, { model: lm.model, tokenizer: lm.tokenizer, corpus: lm.corpus }, { logFile: store.file(cell.key).replace(/\.json$/, '.steps.jsonl') });
+      store.put(cell.key, cell.config, result, result.wallMs);
+    }
+    writeJsonAtomic(req.out, { config: cell.config, ...result });
+    return { out: req.out, key: cell.key, reused: stored !== undefined, result };
+  } finally {
+    lm.model.dispose();
+  }
+}

@@ -1,0 +1,71 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EXIT_OK, EXIT_USAGE, main } from '../src/cli';
+
+const root = path.resolve(__dirname, '..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-language-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** A 1 x 16 language model pre-trained for 5 steps into a temporary folder (never the preset's cached model). */
+const TINY_LM = { tokenizerVocab: 300, lmTrainPassages: 300, lmLayers: 1, lmWidth: 16, lmHeads: 2, lmContext: 32, lmDropout: 0, lmSteps: 5, lmBatchSize: 4, lmWarmupSteps: 1, lmEvalEvery: 5, lmEvalWindows: 2 };
+const MDL = JSON.stringify({ ...TINY_LM, langMdlProbeSize: 30, langMdlEpochs: 1 });
+const SFT = JSON.stringify({ ...TINY_LM, langSftTrainSize: 30, langSftTestSize: 4, langSftEpochs: 1 });
+const models = path.join(tmp, 'models');
+
+async function inProcess(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+describe('cli language-mdl and language-sft', () => {
+  it('language-mdl writes {codelengthBits, uniformBits, compression, n, blocks} and fills the store; a rerun reuses it', async () => {
+    const out = path.join(tmp, 'mdl.json');
+    const store = path.join(tmp, 'mdl-store');
+    const args = ['language-mdl', '--task', '22', '--feature', 't', '--seed', '1', '--preset', 'smoke', '--overrides', MDL, '--out', out, '--results-dir', store, '--models-dir', models];
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^computed task22\/t\/lm-[0-9a-f]{12}\/seed1: \d+\.\d bits, compression \d+\.\d{3}, N 30 -> /m);
+    const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+    assert.deepEqual(Object.keys(json), ['codelengthBits', 'uniformBits', 'compression', 'n', 'blocks']);
+    assert.equal(json.n, 30);
+    assert.equal(json.blocks.length, 11);
+    assert.ok(fs.existsSync(path.join(models, 'lm', 'manifest.json')), 'the tiny LM went to --models-dir');
+
+    const again = await inProcess(args);
+    assert.equal(again.code, EXIT_OK, again.err.join('\n'));
+    assert.match(again.out[0], /^reused task22\/t\/lm-[0-9a-f]{12}\/seed1/);
+    assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), json);
+  });
+
+  it('language-sft writes {config, errors, accuracy, lossNatsPerEpoch} on the same model folder', async () => {
+    const out = path.join(tmp, 'sft.json');
+    const r = await inProcess(['language-sft', '--task', '1', '--rate', '0.5', '--seed', '0', '--preset', 'smoke', '--overrides', SFT, '--out', out, '--results-dir', path.join(tmp, 'sft-store'), '--models-dir', models]);
+    assert.equal(r.code, EXIT_OK, r.err.join('\n'));
+    assert.match(r.out[0], /^trained task1\/rate0\.5\/lm-[0-9a-f]{12}\/seed0: accuracy \d\.\d{3}, error both \d\.\d{3}, neither \d\.\d{3}, s_only \d\.\d{3}, t_only \d\.\d{3}/);
+    const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+    assert.deepEqual(Object.keys(json), ['config', 'errors', 'accuracy', 'lossNatsPerEpoch']);
+    assert.deepEqual([json.config.task, json.config.data.rate, json.config.data.trainSize, json.config.seed], [1, 0.5, 30, 0]);
+  });
+
+  it('exits 2 naming the field on a bad task, feature or rate, or a missing --out, before loading any model', async () => {
+    const out = path.join(tmp, 'bad.json');
+    const cases: [string[], RegExp][] = [
+      [['language-mdl', '--task', '3', '--feature', 't', '--seed', '0', '--out', out], /task: 3 is not allowed; expected one of 0, 1, 2, 5, 6, 8, 9, 12, 22, 23/],
+      [['language-mdl', '--task', '1', '--feature', 'x', '--seed', '0', '--out', out], /feature: 'x' is not allowed; expected one of 's', 't'/],
+      [['language-mdl', '--task', '1', '--feature', 's', '--seed', '0'], /out: missing/],
+      [['language-sft', '--task', '1', '--rate', '1.5', '--seed', '0', '--out', out], /rate: 1\.5 is outside \[0, 1\]/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await inProcess([...args, '--models-dir', path.join(tmp, 'never')]);
+      assert.equal(r.code, EXIT_USAGE, r.err.join('\n'));
+      assert.match(r.err[0], message);
+    }
+    assert.ok(!fs.existsSync(path.join(tmp, 'never')), 'no model was trained');
+  });
+});
