@@ -4,7 +4,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EXIT_OK, EXIT_USAGE, main } from '../src/cli';
+import { EXIT_OK, EXIT_USAGE } from '../src/cli';
+import { inProcess } from './cli_in_process';
 
 const root = path.resolve(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-language-'));
@@ -15,13 +16,6 @@ const TINY_LM = { tokenizerVocab: 300, lmTrainPassages: 300, lmLayers: 1, lmWidt
 const MDL = JSON.stringify({ ...TINY_LM, langMdlProbeSize: 30, langMdlEpochs: 1 });
 const SFT = JSON.stringify({ ...TINY_LM, langSftTrainSize: 30, langSftTestSize: 4, langSftEpochs: 1 });
 const models = path.join(tmp, 'models');
-
-async function inProcess(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('cli language-mdl and language-sft', () => {
   it('language-mdl writes {codelengthBits, uniformBits, compression, n, blocks} and fills the store; a rerun reuses it', async () => {

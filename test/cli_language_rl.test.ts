@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EXIT_OK, EXIT_USAGE, main } from '../src/cli';
+import { EXIT_OK, EXIT_USAGE } from '../src/cli';
+import { inProcess } from './cli_in_process';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-language-rl-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -13,13 +14,6 @@ const TINY = JSON.stringify({
   tokenizerVocab: 300, lmTrainPassages: 300, lmLayers: 1, lmWidth: 16, lmHeads: 2, lmContext: 24, lmDropout: 0, lmSteps: 5, lmBatchSize: 4, lmWarmupSteps: 1, lmEvalEvery: 5, lmEvalWindows: 2,
   langRlSteps: 2, langRlBatchSize: 4, langRlMiniBatchSize: 2, langRlResponseTokens: 4, langRlTestSize: 2, langRlReward: 'vader',
 });
-
-async function inProcess(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('cli language-rl', () => {
   it('writes {config, ...result} with normalised scores per partition, and a rerun reuses the stored run', async () => {

@@ -4,7 +4,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EXIT_OK, EXIT_USAGE, main } from '../src/cli';
+import { EXIT_OK, EXIT_USAGE } from '../src/cli';
+import { inProcess } from './cli_in_process';
 import { datasetsPath } from '../src/experiments/paths';
 
 const root = path.resolve(__dirname, '..');
@@ -19,13 +20,6 @@ after(() => {
 
 /** One PPO iteration of 8 episodes on a 1 x 32 policy: well under a second of training. */
 const TINY = JSON.stringify({ trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, rlIterations: 2, episodesPerIteration: 8, minibatchEpisodes: 4, ppoEpochs: 1 });
-
-async function inProcess(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('cli toy-rl', () => {
   it('writes {config, seed, steps, eval: {both, neither, s_only, t_only}, warnings}, and a rerun reuses the stored run', async () => {

@@ -4,7 +4,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EXIT_OK, EXIT_USAGE, main } from '../src/cli';
+import { EXIT_OK, EXIT_USAGE } from '../src/cli';
+import { inProcess } from './cli_in_process';
 
 const root = path.resolve(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-toy-sft-'));
@@ -12,13 +13,6 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** 40 examples, one epoch, a 1 x 16 classifier: well under a second of training. */
 const TINY = JSON.stringify({ sftTrainSize: 40, sftEpochs: 1, testSize: 8, policyLayers: 1, policyWidth: 16, policyHeads: 2 });
-
-async function inProcess(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('cli toy-sft', () => {
   it('writes {config, errors, accuracy, lossNatsPerEpoch} and fills the result store; a rerun reuses the stored run', async () => {

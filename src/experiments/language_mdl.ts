@@ -58,7 +58,7 @@ export interface LanguageMdlCellResult {
   readonly online: OnlineCodeResult;
 }
 
-/** The configuration of one run; `identity` defaults to the identity of `inputs`' model (hashed once per model). */
+/** The configuration of one run on the model, tokenizer and corpus of `inputs` (the model's weights are hashed once per model object). */
 export function languageMdlCellConfig(
   p: LanguageMdlGridParams,
   inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>,

@@ -25,14 +25,14 @@ export const LANGUAGE_MDL_PARAMS = {
     check: list(choice(LANGUAGE_TASK_IDS)),
   },
   langMdlSeeds: {
-    doc: 'probe seeds: each orders the probing set and initialises the head, dropout and minibatches of every block probe (paper: 5; laptop: 3, ~4 min for the grid measured)',
+    doc: 'probe seeds: each orders the probing set and initialises the head, dropout and minibatches of every block probe (paper: 5; laptop: 3: notebook 06 took 9 min 41 s at laptop, 30 runs of 14-29 s, measured on the 2-core machine while another notebook ran)',
     smoke: [0],
     laptop: [0, 1, 2],
     paper: [0, 1, 2, 3, 4],
     check: list(int(0)),
   },
   langMdlProbeSize: {
-    doc: 'prompts N per probing set, half per class (paper: the 24,576-prompt sets of the RL study; laptop: 800, ~16 s per probe run measured)',
+    doc: 'prompts N per probing set, half per class (paper: the 24,576-prompt sets of the RL study; laptop: 800, 14-29 s per probe run at 10 epochs measured on 2 shared cores)',
     smoke: 60,
     laptop: 800,
     paper: 24576,
@@ -96,7 +96,7 @@ export const LANGUAGE_SFT_PARAMS = {
     check: list(choice(LANGUAGE_TASK_IDS)),
   },
   langSftRates: {
-    doc: 's-only rates of the training sets (paper: 0, 0.01, 0.05, 0.2, 0.5; laptop: three of them, to fit ~4 min)',
+    doc: 's-only rates of the training sets (paper: 0, 0.01, 0.05, 0.2, 0.5; laptop: only 0, 0.05, 0.5, to fit ~4 min)',
     smoke: [0, 0.5],
     laptop: [0, 0.05, 0.5],
     paper: [0, 0.01, 0.05, 0.2, 0.5],
@@ -110,7 +110,7 @@ export const LANGUAGE_SFT_PARAMS = {
     check: list(int(0)),
   },
   langSftTrainSize: {
-    doc: 'training prompts of each run, from the rate-p set (paper: the RL study\'s 24,576; laptop: 2,000, ~10 s per run measured)',
+    doc: 'training prompts of each run, from the rate-p set (paper: the RL study\'s 24,576; laptop: 2,000: 10-17 s per run, the 15-run laptop grid 3.4 min measured on 2 shared cores)',
     smoke: 64,
     laptop: 2000,
     paper: 24576,

@@ -12,7 +12,10 @@ import { generate } from '../models/sampling';
 import { PPO_CONFIGS, makePPOConfig, type PPOConfig } from '../rl/ppo_config';
 import { PPOTrainer } from '../rl/ppo_trainer';
 import { collectRollout, disposeRollout } from '../rl/rollout';
-import { classifierScorer, trainSentimentClassifier, type SentimentClassifier } from '../rl/sentiment_classifier';
+import { classifierScorer, DEFAULT_SENTIMENT_CLASSIFIER, trainSentimentClassifier, type SentimentClassifier } from '../rl/sentiment_classifier';
+import { readJsonIfExists, writeJsonAtomic } from '../io/atomic_write';
+import { sha256Hex } from '../io/manifest';
+import { datasetsPath } from './paths';
 import { episodeRewards, promptBatch, type EpisodeTokenizer, type SentimentScorer } from '../rl/sentiment_env';
 import { normaliseScore, sentimentScore, VADER_REWARD_SCALE } from '../rl/sentiment_reward';
 import { corpusManifest } from '../tasks/language/language_dataset';
@@ -51,9 +54,24 @@ export interface RewardModel {
 
 const rewardModels = new Map<string, RewardModel>();
 
+/** Where the classifier of a corpus is cached: `datasets/models/reward/classifier-<corpus sha256, 12 digits>.json`. */
+export function rewardClassifierFile(corpusSha256: string): string {
+  return datasetsPath('models', 'reward', `classifier-${corpusSha256.slice(0, 12)}.json`);
+}
+
+/** A cached classifier, if its file records this corpus and the default training settings and its weights hash to its identity. */
+function readCachedClassifier(file: string, corpusSha256: string): SentimentClassifier | null {
+  const cached = readJsonIfExists<{ corpusSha256: string; classifier: SentimentClassifier }>(file);
+  if (!cached || cached.corpusSha256 !== corpusSha256) return null;
+  const c = cached.classifier;
+  const intact = sha256Hex(JSON.stringify({ words: c.words, weights: c.weights, bias: c.bias })) === c.sha256;
+  return intact && JSON.stringify(c.config) === JSON.stringify(DEFAULT_SENTIMENT_CLASSIFIER) ? c : null;
+}
+
 /**
- * The reward model `kind` for `corpus`: the classifier is trained on the corpus's train passages
- * (deterministic, about 10 s for Brown) and kept for the life of the process.
+ * The reward model `kind` for `corpus`. The classifier is trained on the corpus's train passages
+ * (deterministic; about 10-20 s for Brown, most of it VADER labelling), cached in
+ * {@link rewardClassifierFile} (atomic write) and kept for the life of the process.
  */
 export function languageRewardModel(kind: LanguageRewardKind, corpus: Corpus): RewardModel {
   if (kind === 'vader') return { spec: { kind, scale: VADER_REWARD_SCALE, sha256: null }, score: sentimentScore, classifier: null };
@@ -61,7 +79,12 @@ export function languageRewardModel(kind: LanguageRewardKind, corpus: Corpus): R
   const key = corpusManifest(corpus).sha256;
   let model = rewardModels.get(key);
   if (!model) {
-    const classifier = trainSentimentClassifier(corpus.train, corpus.validation);
+    const file = rewardClassifierFile(key);
+    let classifier = readCachedClassifier(file, key);
+    if (!classifier) {
+      classifier = trainSentimentClassifier(corpus.train, corpus.validation);
+      writeJsonAtomic(file, { corpusSha256: key, classifier });
+    }
     model = { spec: { kind, scale: classifier.scale, sha256: classifier.sha256 }, score: classifierScorer(classifier), classifier };
     rewardModels.set(key, model);
   }

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import { initBackend } from '../backend';
 import { writeJsonAtomic } from '../io/atomic_write';
 import { ResultStore } from '../io/result_store';
-import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
+import { ConfigError } from '../util/assert';
 import { filterRunsByNeitherScore, RUN_FILTER_THRESHOLD } from '../rl/sentiment_reward';
 import { LANGUAGE_TASK_IDS, PREFIX_TASKS, type LanguageTaskId } from '../tasks/language/prefix_tasks';
 import { PARTITIONS } from '../tasks/partitions';
@@ -19,8 +19,8 @@ import { modelDirs } from './language_classifier';
 import { loadOrTrainLanguageModel, type LanguageModel } from './language_pretraining';
 import { languageRlConfig, runLanguageRl, type LanguageRlConfig, type LanguageRlInputs, type LanguageRlResult } from './language_rl';
 import { LANGUAGE_RL_PARAMS, type LanguageRlParamValues } from './language_rl_params';
-import { parseOverridesJson, resolveParams } from './params';
-import { PRESET_NAMES } from './presets';
+import { resolveParams } from './params';
+import { checkRunRequest, type RunRequest } from './run_request';
 import { datasetsPath, rateTag } from './paths';
 
 /** One finished run with its coordinates (the shape of `ToyRlRun`). */
@@ -119,14 +119,7 @@ export function languageRlSamples(runs: readonly LanguageRlRun[], rate = 0): { t
 }
 
 /** Flags of `cli.ts language-rl` (unchecked; checked here). */
-export interface LanguageRlCommandRequest {
-  readonly task?: unknown;
-  readonly rate?: unknown;
-  readonly seed?: unknown;
-  readonly preset?: unknown;
-  readonly overrides?: unknown;
-  readonly out?: unknown;
-  readonly force?: unknown;
+export interface LanguageRlCommandRequest extends RunRequest {
   /** Result store folder; default `datasets/results/<preset>/language_rl`. */
   readonly resultsDir?: unknown;
   /** Folder holding `lm/` and `tokenizer/`; default the preset's `datasets/models/<preset>/`. */
@@ -139,15 +132,7 @@ export interface LanguageRlCommandRequest {
  * `{ config, ...result }` to `out`.
  */
 export async function runLanguageRlCommand(req: LanguageRlCommandRequest): Promise<{ out: string; key: string; reused: boolean; result: LanguageRlResult }> {
-  if (typeof req.out !== 'string' || req.out === '') throw new ConfigError('out: missing; expected --out <file.json>');
-  const preset = oneOf('preset', req.preset ?? 'laptop', PRESET_NAMES);
-  const overrides = req.overrides === undefined ? {} : parseOverridesJson(String(req.overrides), 'overrides');
-  if (req.task === undefined) throw new ConfigError(`task: missing; expected --task ${LANGUAGE_TASK_IDS.join(' | ')}`);
-  if (req.rate === undefined) throw new ConfigError('rate: missing; expected --rate <p in [0, 1]>');
-  if (req.seed === undefined) throw new ConfigError('seed: missing; expected --seed <integer >= 0>');
-  const task = oneOf('task', req.task, LANGUAGE_TASK_IDS);
-  const rate = checkRange('rate', req.rate, 0, 1);
-  const seed = checkInt('seed', req.seed, 0);
+  const { out, task, rate, seed, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
   const p = resolveParams(LANGUAGE_RL_PARAMS, { preset, overrides, env: {} });
   const dirs = modelDirs(req.modelsDir);
   if (req.resultsDir !== undefined && (typeof req.resultsDir !== 'string' || req.resultsDir === '')) throw new ConfigError(`resultsDir: ${JSON.stringify(req.resultsDir)} is not allowed; expected a folder path`);
@@ -163,8 +148,8 @@ export async function runLanguageRlCommand(req: LanguageRlCommandRequest): Promi
       result = await runLanguageRl(cell.config, { model: lm.model, tokenizer: lm.tokenizer, corpus: lm.corpus }, { logFile: store.file(cell.key).replace(/\.json$/, '.steps.jsonl') });
       store.put(cell.key, cell.config, result, result.wallMs);
     }
-    writeJsonAtomic(req.out, { config: cell.config, ...result });
-    return { out: req.out, key: cell.key, reused: stored !== undefined, result };
+    writeJsonAtomic(out, { config: cell.config, ...result });
+    return { out, key: cell.key, reused: stored !== undefined, result };
   } finally {
     lm.model.dispose();
   }

@@ -9,15 +9,15 @@ import { initBackend } from '../backend';
 import { writeJsonAtomic } from '../io/atomic_write';
 import { ResultStore } from '../io/result_store';
 import type { FinetuneResult } from '../sft/classifier_finetune';
-import { getPrefixTask } from '../tasks/language/prefix_tasks';
-import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
+import { LANGUAGE_TASK_IDS } from '../tasks/language/prefix_tasks';
+import { ConfigError } from '../util/assert';
 import { runGrid, type GridCell, type GridProgress } from './grid';
 import { identityTag, modelDirs, withLanguageModel, type LanguageModelInputs } from './language_classifier';
 import { LANGUAGE_SFT_PARAMS, type LanguageSftParamValues } from './language_probe_params';
 import { languageSftConfig, runLanguageSft, type LanguageSftConfig } from './language_sft';
-import { parseOverridesJson, resolveParams } from './params';
+import { resolveParams } from './params';
 import { datasetsPath, rateTag } from './paths';
-import { PRESET_NAMES } from './presets';
+import { checkRunRequest, type RunRequest } from './run_request';
 import type { ToySftRun } from './toy_sft_grid';
 
 /** One finished (or reused) language SFT run: the toy grid's run shape. */
@@ -107,16 +107,9 @@ export async function loadLanguageSftResults(p: LanguageSftParamValues, hooks: P
 // ---- one run from the command line ----------------------------------------------------------
 
 /** Flags of `cli.ts language-sft` (unchecked; checked here). */
-export interface LanguageSftCommandRequest {
-  readonly task?: unknown;
-  readonly rate?: unknown;
-  readonly seed?: unknown;
-  readonly preset?: unknown;
-  readonly overrides?: unknown;
-  readonly out?: unknown;
+export interface LanguageSftCommandRequest extends RunRequest {
   /** Result store folder; default `datasets/results/<preset>/language_sft`. */
   readonly resultsDir?: unknown;
-  readonly force?: unknown;
   /** Folder holding the pre-trained model's `lm/` and `tokenizer/`; default `datasets/models/<preset>`. */
   readonly modelsDir?: unknown;
 }
@@ -129,16 +122,8 @@ export async function runLanguageSftCommand(
   req: LanguageSftCommandRequest,
   lm?: LanguageModelInputs,
 ): Promise<{ out: string; key: string; reused: boolean; config: LanguageSftConfig; result: FinetuneResult }> {
-  if (typeof req.out !== 'string' || req.out === '') throw new ConfigError('out: missing; expected --out <file.json>');
-  if (req.task === undefined) throw new ConfigError('task: missing; expected --task 1, 2, 5, 22 or 23 (or another prefix task id)');
-  if (req.rate === undefined) throw new ConfigError('rate: missing; expected --rate <p in [0, 1]>');
-  if (req.seed === undefined) throw new ConfigError('seed: missing; expected --seed <integer >= 0>');
-  const preset = oneOf('preset', req.preset ?? 'laptop', PRESET_NAMES);
-  const overrides = req.overrides === undefined ? {} : parseOverridesJson(String(req.overrides), 'overrides');
+  const { out, task, rate, seed, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
   const p = resolveParams(LANGUAGE_SFT_PARAMS, { preset, overrides, env: {} });
-  const task = getPrefixTask(req.task).id;
-  const rate = checkRange('rate', req.rate, 0, 1);
-  const seed = checkInt('seed', req.seed, 0);
   await initBackend();
   return withLanguageModel(p, { lm, dirs: modelDirs(req.modelsDir) }, async (inputs) => {
     const config = languageSftConfig(p, inputs, task, rate, seed);
@@ -152,7 +137,7 @@ export async function runLanguageSftCommand(
       result = await runLanguageSft(config, inputs);
       store.put(key, config, result, Date.now() - t0);
     }
-    writeJsonAtomic(req.out as string, { config, ...result });
-    return { out: req.out as string, key, reused: stored !== undefined, config, result };
+    writeJsonAtomic(out, { config, ...result });
+    return { out, key, reused: stored !== undefined, config, result };
   });
 }

@@ -13,12 +13,11 @@ import { mean, sem } from '../stats/describe';
 import { PARTITIONS } from '../tasks/partitions';
 import { TOY_TASKS, type ToyTaskId } from '../tasks/toy_generator';
 import type { Partition } from '../tasks/types';
-import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
 import { createRng } from '../util/rng';
 import { runGrid, type GridCell, type GridProgress } from './grid';
-import { parseOverridesJson, resolveParams } from './params';
+import { resolveParams } from './params';
 import { datasetsPath, rateTag } from './paths';
-import { PRESET_NAMES } from './presets';
+import { checkRunRequest, type RunRequest } from './run_request';
 import { TOY_RL_PARAMS } from './toy_rl_params';
 import { runToyRl, toyRlConfig, type ToyRlConfig, type ToyRlParams, type ToyRlResult } from './toy_rl';
 
@@ -127,32 +126,16 @@ export function summariseToyRl(runs: readonly ToyRlRun[], nResamples = 2000): To
 }
 
 /** Flags of `cli.ts toy-rl` (unchecked; checked here). */
-export interface ToyRlCommandRequest {
-  readonly task?: unknown;
-  readonly rate?: unknown;
-  readonly seed?: unknown;
-  readonly preset?: unknown;
-  readonly overrides?: unknown;
-  readonly out?: unknown;
-  readonly force?: unknown;
-}
+export type ToyRlCommandRequest = RunRequest;
 
 /**
  * One run for a batch scheduler: trains (or reuses from the preset's result store, which it also
  * fills) and writes `{ config, seed, steps, eval: { both, neither, s_only, t_only }, warnings }` to `out`.
  */
 export async function runToyRlCommand(req: ToyRlCommandRequest): Promise<{ out: string; key: string; reused: boolean; result: ToyRlResult }> {
-  if (typeof req.out !== 'string' || req.out === '') throw new ConfigError('out: missing; expected --out <file.json>');
-  const preset = oneOf('preset', req.preset ?? 'laptop', PRESET_NAMES);
-  const overrides = req.overrides === undefined ? {} : parseOverridesJson(String(req.overrides), 'overrides');
-  await initBackend();
+  const { out, task, rate, seed, preset, overrides } = checkRunRequest(req, [1, 2, 3, 4, 5]);
   const p = resolveParams(TOY_RL_PARAMS, { preset, overrides, env: {} });
-  if (req.task === undefined) throw new ConfigError('task: missing; expected --task 1..5');
-  if (req.rate === undefined) throw new ConfigError('rate: missing; expected --rate <p in [0, 1]>');
-  if (req.seed === undefined) throw new ConfigError('seed: missing; expected --seed <integer >= 0>');
-  const task = oneOf('task', req.task, [1, 2, 3, 4, 5]);
-  const rate = checkRange('rate', req.rate, 0, 1);
-  const seed = checkInt('seed', req.seed, 0);
+  await initBackend();
   const cell = { key: `task${task}/rate${rateTag(rate)}/seed${seed}`, config: toyRlConfig(p, task, rate, seed) };
   const store = toyRlStore(preset);
   const stored = req.force === true ? undefined : store.get<ToyRlConfig, ToyRlRunResult>(cell.key, cell.config);
@@ -165,8 +148,8 @@ export async function runToyRlCommand(req: ToyRlCommandRequest): Promise<{ out: 
     run = rest;
   }
   const result: ToyRlResult = { config: cell.config, ...run };
-  writeJsonAtomic(req.out, result);
-  return { out: req.out, key: cell.key, reused: stored !== undefined, result };
+  writeJsonAtomic(out, result);
+  return { out, key: cell.key, reused: stored !== undefined, result };
 }
 
 /** `1 contains-1`: a task's id and target rule, as the figures name it. */

@@ -11,11 +11,11 @@ import type { FinetuneResult } from '../sft/classifier_finetune';
 import { smallestRateAbove } from '../sft/partition_error';
 import { mean, sem } from '../stats/describe';
 import type { Partition } from '../tasks/types';
-import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
+import { ConfigError } from '../util/assert';
 import { runGrid, type GridCell, type GridProgress } from './grid';
-import { parseOverridesJson, resolveParams } from './params';
+import { resolveParams } from './params';
 import { datasetsPath, rateTag } from './paths';
-import { PRESET_NAMES } from './presets';
+import { checkRunRequest, type RunRequest } from './run_request';
 import type { H2Row } from './toy_hypotheses';
 import { TOY_EXTENSION_PAIRS, TOY_SFT_PARAMS } from './toy_hypotheses_params';
 import type { ToyTaskRef } from './toy_mdl_grid';
@@ -144,16 +144,9 @@ export function toySftH2Rows(runs: readonly ToySftRun[]): H2Row[] {
 // ---- one run from the command line ----------------------------------------------------------
 
 /** Flags of `cli.ts toy-sft` (unchecked; checked here). */
-export interface ToySftCommandRequest {
-  readonly task?: unknown;
-  readonly rate?: unknown;
-  readonly seed?: unknown;
-  readonly preset?: unknown;
-  readonly overrides?: unknown;
-  readonly out?: unknown;
+export interface ToySftCommandRequest extends RunRequest {
   /** Result store folder; default `datasets/results/<preset>/toy_sft`. */
   readonly resultsDir?: unknown;
-  readonly force?: unknown;
 }
 
 /** The task ids `toy-sft` accepts: the study's 1..5 and the extension's pairs. */
@@ -164,17 +157,9 @@ export const TOY_SFT_TASK_IDS: readonly number[] = Object.freeze([...new Set([1,
  * fills) and writes `{ config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch }` to `out`.
  */
 export async function runToySftCommand(req: ToySftCommandRequest): Promise<{ out: string; key: string; reused: boolean; config: ToySftConfig; result: FinetuneResult }> {
-  if (typeof req.out !== 'string' || req.out === '') throw new ConfigError('out: missing; expected --out <file.json>');
-  if (req.task === undefined) throw new ConfigError(`task: missing; expected --task ${TOY_SFT_TASK_IDS.join(', ')}`);
-  if (req.rate === undefined) throw new ConfigError('rate: missing; expected --rate <p in [0, 1]>');
-  if (req.seed === undefined) throw new ConfigError('seed: missing; expected --seed <integer >= 0>');
-  const preset = oneOf('preset', req.preset ?? 'laptop', PRESET_NAMES);
-  const overrides = req.overrides === undefined ? {} : parseOverridesJson(String(req.overrides), 'overrides');
+  const { out, task: id, rate, seed, preset, overrides } = checkRunRequest(req, TOY_SFT_TASK_IDS);
   const p = resolveParams(TOY_SFT_PARAMS, { preset, overrides, env: {} });
-  const id = oneOf('task', req.task, TOY_SFT_TASK_IDS);
   const task: ToyTaskRef = id <= 5 ? id : { id, ...TOY_EXTENSION_PAIRS[id] };
-  const rate = checkRange('rate', req.rate, 0, 1);
-  const seed = checkInt('seed', req.seed, 0);
   await initBackend();
   const config = toySftConfig(p, task, rate, seed);
   const key = toySftKey(config.task, rate, seed);
@@ -187,6 +172,6 @@ export async function runToySftCommand(req: ToySftCommandRequest): Promise<{ out
     result = await runToySft(config);
     store.put(key, config, result, Date.now() - t0);
   }
-  writeJsonAtomic(req.out, { config, ...result });
-  return { out: req.out, key, reused: stored !== undefined, config, result };
+  writeJsonAtomic(out, { config, ...result });
+  return { out, key, reused: stored !== undefined, config, result };
 }
