@@ -10,7 +10,7 @@
 import { initBackend } from '../backend';
 import { writeJsonAtomic } from '../io/atomic_write';
 import { ResultStore } from '../io/result_store';
-import { meanAndSem, relativeExtractability } from '../probing/extractability';
+import { meanAndSem, taskExtractability } from '../probing/extractability';
 import type { OnlineCodeBlockEvent, OnlineCodeResult } from '../probing/online_code';
 import type { ProbeFeature } from '../tasks/probing_sets';
 import { getPrefixTask } from '../tasks/language/prefix_tasks';
@@ -141,15 +141,6 @@ export async function loadLanguageMdlResults(p: LanguageMdlParamValues, opts: La
 
 // ---- summaries ------------------------------------------------------------------------------
 
-/** Pairs the s and t values of one task by seed (seeds with both, ascending). */
-function pairedSeeds(runs: readonly LanguageMdlRun[], task: number, pick: (r: LanguageMdlRun) => number): { seeds: number[]; s: number[]; t: number[] } {
-  const by = (feature: ProbeFeature) => new Map(runs.filter((r) => r.config.task === task && r.config.feature === feature).map((r) => [r.config.seed, pick(r)]));
-  const s = by('s');
-  const t = by('t');
-  const seeds = [...s.keys()].filter((k) => t.has(k)).sort((a, b) => a - b);
-  return { seeds, s: seeds.map((k) => s.get(k) as number), t: seeds.map((k) => t.get(k) as number) };
-}
-
 /**
  * One row per task (in first-seen order): MDL(s), MDL(t), compressions and the relative
  * extractability MDL(s) / MDL(t) (mean over paired seeds, with SEM). The rows have the toy grid's
@@ -158,28 +149,12 @@ function pairedSeeds(runs: readonly LanguageMdlRun[], task: number, pick: (r: La
  */
 export function languageExtractabilityTable(runs: readonly LanguageMdlRun[]): ToyExtractabilityRow[] {
   const tasks = [...new Set(runs.map((r) => r.config.task))];
+  const summaries = runs.map((r) => ({ task: r.config.task, feature: r.config.feature, seed: r.config.seed, codelengthBits: r.result.online.codelengthBits, compression: r.result.online.compression }));
   return tasks.flatMap((task): ToyExtractabilityRow[] => {
+    const e = taskExtractability(summaries, task);
+    if (!e) return [];
     const first = runs.find((r) => r.config.task === task) as LanguageMdlRun;
-    const bits = pairedSeeds(runs, task, (r) => r.result.online.codelengthBits);
-    if (bits.seeds.length === 0) return [];
-    const compression = pairedSeeds(runs, task, (r) => r.result.online.compression);
-    const rel = relativeExtractability(bits.s, bits.t);
-    const s = meanAndSem(bits.s);
-    const t = meanAndSem(bits.t);
-    return [{
-      task,
-      target: first.config.target,
-      probe: LANGUAGE_PROBE_NAME,
-      seeds: bits.seeds.length,
-      mdlSBits: s.mean,
-      mdlSSem: s.sem,
-      mdlTBits: t.mean,
-      mdlTSem: t.sem,
-      compressionS: meanAndSem(compression.s).mean,
-      compressionT: meanAndSem(compression.t).mean,
-      relMdl: rel.mean,
-      relMdlSem: rel.sem,
-    }];
+    return [{ task, target: first.config.target, probe: LANGUAGE_PROBE_NAME, ...e }];
   });
 }
 

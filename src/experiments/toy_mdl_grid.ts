@@ -13,7 +13,7 @@ import { GPT_CONFIGS } from '../models/gpt';
 import { TOY_PROBE_CONFIG } from '../models/probe_encoder';
 import type { LoveringMdlResult } from '../probing/lovering_mdl';
 import type { OnlineCodeBlockEvent, OnlineCodeResult } from '../probing/online_code';
-import { meanAndSem, relativeExtractability } from '../probing/extractability';
+import { meanAndSem, relativeExtractability, taskExtractability } from '../probing/extractability';
 import type { ProbeTrainingConfig } from '../probing/probe_training';
 import { TOY_PROBE_TRAINING } from '../probing/probe_training';
 import type { ProbeFeature } from '../tasks/probing_sets';
@@ -290,41 +290,19 @@ function onlineRuns(runs: readonly ToyMdlRun[]): ToyMdlRun[] {
   return runs.filter((r) => r.config.method === 'online' && r.result.online !== undefined);
 }
 
-/** Pairs the s and t codelengths of one task by seed (seeds with both, ascending). */
-function pairedSeeds(runs: readonly ToyMdlRun[], task: number, pick: (r: ToyMdlRun) => number): { seeds: number[]; s: number[]; t: number[] } {
-  const by = (feature: ProbeFeature) => new Map(runs.filter((r) => r.config.task === task && r.config.feature === feature).map((r) => [r.config.seed, pick(r)]));
-  const s = by('s');
-  const t = by('t');
-  const seeds = [...s.keys()].filter((k) => t.has(k)).sort((a, b) => a - b);
-  return { seeds, s: seeds.map((k) => s.get(k) as number), t: seeds.map((k) => t.get(k) as number) };
-}
-
 /** One row per task (in first-seen order): MDL(s), MDL(t) and their ratio with standard errors over probe seeds. */
 export function toyExtractabilityTable(runs: readonly ToyMdlRun[]): ToyExtractabilityRow[] {
   const online = onlineRuns(runs);
   const tasks = [...new Set(online.map((r) => r.config.task))];
+  const summaries = online.map((r) => {
+    const o = r.result.online as OnlineCodeResult;
+    return { task: r.config.task, feature: r.config.feature, seed: r.config.seed, codelengthBits: o.codelengthBits, compression: o.compression };
+  });
   return tasks.flatMap((task) => {
+    const e = taskExtractability(summaries, task);
+    if (!e) return [];
     const first = online.find((r) => r.config.task === task) as ToyMdlRun;
-    const bits = pairedSeeds(online, task, (r) => (r.result.online as OnlineCodeResult).codelengthBits);
-    if (bits.seeds.length === 0) return [];
-    const compression = pairedSeeds(online, task, (r) => (r.result.online as OnlineCodeResult).compression);
-    const rel = relativeExtractability(bits.s, bits.t);
-    const s = meanAndSem(bits.s);
-    const t = meanAndSem(bits.t);
-    return [{
-      task,
-      target: first.config.target,
-      probe: first.config.model.kind,
-      seeds: bits.seeds.length,
-      mdlSBits: s.mean,
-      mdlSSem: s.sem,
-      mdlTBits: t.mean,
-      mdlTSem: t.sem,
-      compressionS: meanAndSem(compression.s).mean,
-      compressionT: meanAndSem(compression.t).mean,
-      relMdl: rel.mean,
-      relMdlSem: rel.sem,
-    }];
+    return [{ task, target: first.config.target, probe: first.config.model.kind, ...e }];
   });
 }
 

@@ -50,3 +50,55 @@ export function meanAndSem(xs: readonly number[]): { mean: number; sem: number |
   const ss = xs.reduce((s, x) => s + (x - mean) ** 2, 0);
   return { mean, sem: Math.sqrt(ss / (n - 1) / n) };
 }
+
+/** One probe run's coordinates and numbers, whatever grid it came from. */
+export interface ProbeRunSummary {
+  readonly task: number;
+  readonly feature: 's' | 't';
+  readonly seed: number;
+  readonly codelengthBits: number;
+  readonly compression: number;
+}
+
+/** A task's extractability over probe seeds: MDL(s), MDL(t), compressions, and MDL(s)/MDL(t) with SEMs. */
+export interface TaskExtractability {
+  /** Probe seeds with both an s and a t run. */
+  readonly seeds: number;
+  readonly mdlSBits: number;
+  readonly mdlSSem: number | null;
+  readonly mdlTBits: number;
+  readonly mdlTSem: number | null;
+  readonly compressionS: number;
+  readonly compressionT: number;
+  readonly relMdl: number;
+  readonly relMdlSem: number | null;
+}
+
+/**
+ * The extractability of `task` from probe runs: s and t runs paired by seed (seeds with both,
+ * ascending), then means with SEMs and {@link relativeExtractability}; null when no seed has both.
+ */
+export function taskExtractability(runs: readonly ProbeRunSummary[], task: number): TaskExtractability | null {
+  const by = (feature: 's' | 't') => new Map(runs.filter((r) => r.task === task && r.feature === feature).map((r) => [r.seed, r]));
+  const s = by('s');
+  const t = by('t');
+  const seeds = [...s.keys()].filter((k) => t.has(k)).sort((a, b) => a - b);
+  if (seeds.length === 0) return null;
+  const pick = (m: Map<number, ProbeRunSummary>, f: (r: ProbeRunSummary) => number) => seeds.map((k) => f(m.get(k) as ProbeRunSummary));
+  const bitsS = pick(s, (r) => r.codelengthBits);
+  const bitsT = pick(t, (r) => r.codelengthBits);
+  const rel = relativeExtractability(bitsS, bitsT);
+  const ms = meanAndSem(bitsS);
+  const mt = meanAndSem(bitsT);
+  return {
+    seeds: seeds.length,
+    mdlSBits: ms.mean,
+    mdlSSem: ms.sem,
+    mdlTBits: mt.mean,
+    mdlTSem: mt.sem,
+    compressionS: meanAndSem(pick(s, (r) => r.compression)).mean,
+    compressionT: meanAndSem(pick(t, (r) => r.compression)).mean,
+    relMdl: rel.mean,
+    relMdlSem: rel.sem,
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { meanAndSem, relativeExtractability } from '../../src/probing/extractability';
+import { meanAndSem, relativeExtractability, taskExtractability } from '../../src/probing/extractability';
 
 describe('relativeExtractability', () => {
   it('averages the per-seed ratios MDL(s)/MDL(t) and gives their standard error (n - 1)', () => {
@@ -30,5 +30,25 @@ describe('meanAndSem', () => {
     const { mean, sem } = meanAndSem([1, 2, 3, 4]);
     assert.equal(mean, 2.5);
     assert.ok(Math.abs((sem as number) - Math.sqrt(5 / 12)) < 1e-12);
+  });
+});
+
+describe('taskExtractability', () => {
+  const run = (feature: 's' | 't', seed: number, codelengthBits: number, task = 1) => ({ task, feature, seed, codelengthBits, compression: 100 / codelengthBits });
+
+  it('pairs s and t by seed, skips unpaired seeds and other tasks, and averages the per-seed ratios', () => {
+    const runs = [run('s', 0, 20), run('t', 0, 10), run('s', 1, 30), run('t', 1, 60), run('s', 2, 5), run('t', 9, 5), run('s', 0, 999, 2), run('t', 0, 1, 2)];
+    const e = taskExtractability(runs, 1);
+    assert.ok(e);
+    assert.equal(e.seeds, 2);
+    assert.equal(e.mdlSBits, 25);
+    assert.equal(e.mdlTBits, 35);
+    assert.equal(e.relMdl, (2 + 0.5) / 2); // ratios 20/10 and 30/60
+    assert.ok(Math.abs((e.relMdlSem as number) - 0.75) < 1e-12); // sd of {2, 0.5} = 1.0607, / sqrt(2)
+    assert.equal(e.compressionS, (100 / 20 + 100 / 30) / 2);
+  });
+
+  it('returns null when no seed has both probes', () => {
+    assert.equal(taskExtractability([run('s', 0, 20), run('t', 1, 10)], 1), null);
   });
 });
