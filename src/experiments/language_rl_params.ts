@@ -18,9 +18,9 @@ export const LANGUAGE_RL_PARAMS = {
     check: list(choice(LANGUAGE_TASK_IDS)),
   },
   langRlRates: {
-    doc: 's-only rates trained (paper: 0, 0.01, 0.05, 0.2, 0.5; laptop: three of them, to fit the time budget)',
+    doc: 's-only rates trained (paper: 0, 0.01, 0.05, 0.2, 0.5; laptop: the two ends, so that each run can have enough steps to learn)',
     smoke: [0, 0.5],
-    laptop: [0, 0.05, 0.5],
+    laptop: [0, 0.5],
     paper: [0, 0.01, 0.05, 0.2, 0.5],
     check: list(num(0, 1)),
   },
@@ -60,9 +60,9 @@ export const LANGUAGE_RL_PARAMS = {
     check: int(1, 4096),
   },
   langRlSteps: {
-    doc: 'PPO steps per run, each on the next batch of the shuffled training prompts, one pass (paper: 24,576 / 256 = 96; laptop: about 1.3 s per step on 2 cores)',
+    doc: 'PPO steps per run, each on the next batch of the shuffled training prompts, one pass (paper: 24,576 / 256 = 96; laptop: 160 x 32 = 5,120 prompts, about 1.2 s per step on 2 cores; measured on task 1 at p = 0: no change of the held-out scores after 30 steps, both 0.52 -> 0.65 and neither 0.52 -> 0.59 after 200)',
     smoke: 2,
-    laptop: 30,
+    laptop: 160,
     paper: 96,
     check: int(1),
   },
