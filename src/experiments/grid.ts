@@ -64,3 +64,42 @@ export async function runGrid<C, R>(
   }
   return out;
 }
+
+/** Progress of a grid counted in sub-steps (e.g. the blocks of MDL runs). */
+export interface StepProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly label: string;
+}
+
+/**
+ * {@link runGrid} whose runs report sub-steps (`stepsPerRun` each, e.g. an online code's blocks):
+ * `run` receives a callback to call with the 0-based index of each finished step, and `onProgress`
+ * sees one count over the whole grid, with a reused run counting all its steps at once.
+ */
+export function runSteppedGrid<C, R>(
+  cells: readonly GridCell<C>[],
+  store: ResultStore,
+  stepsPerRun: number,
+  run: (cell: GridCell<C>, onStep: (index: number) => void) => Promise<R>,
+  label: (config: C) => string,
+  onProgress?: (p: StepProgress) => void,
+): Promise<GridResult<C, R>[]> {
+  const total = cells.length * stepsPerRun;
+  let finished = 0; // runs finished or reused so far
+  let reused = 0;
+  return runGrid(
+    cells,
+    store,
+    (cell) => {
+      const base = finished * stepsPerRun;
+      return run(cell, (index) => onProgress?.({ done: base + index + 1, total, label: `${label(cell.config)}: block ${index + 1}/${stepsPerRun}` }));
+    },
+    (p) => {
+      const wasReused = p.reused > reused;
+      finished = p.done;
+      reused = p.reused;
+      onProgress?.({ done: p.done * stepsPerRun, total, label: `${label(p.cell.config)}: ${wasReused ? 'reused' : 'done'}` });
+    },
+  );
+}

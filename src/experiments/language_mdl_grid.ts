@@ -18,7 +18,7 @@ import { ConfigError, checkInt, oneOf } from '../util/assert';
 import { identityTag, modelDirs, withLanguageModel, type LanguageModelInputs } from './language_classifier';
 import { languageMdlCellConfig, languageMdlProbingSet, runLanguageMdlCell, type LanguageMdlCellConfig, type LanguageMdlCellResult, type LanguageMdlGridParams } from './language_mdl';
 import { LANGUAGE_MDL_PARAMS, type LanguageMdlParamValues } from './language_probe_params';
-import { runGrid, type GridCell, type GridResult } from './grid';
+import { runSteppedGrid, type GridCell, type GridResult } from './grid';
 import { parseOverridesJson, resolveParams } from './params';
 import { datasetsPath } from './paths';
 import { PRESET_NAMES } from './presets';
@@ -94,25 +94,7 @@ export async function runLanguageMdlGrid(p: LanguageMdlParamValues, opts: Langua
   return withLanguageModel(p, { lm: opts.lm }, (lm) => {
     const cells = opts.cells ?? languageMdlCells(p, lm);
     const store = opts.store ?? languageMdlStore(p.preset);
-    const total = cells.length * BLOCKS_PER_RUN;
-    let finished = 0;
-    let reused = 0;
-    return runGrid(
-      cells,
-      store,
-      (cell) => {
-        const base = finished * BLOCKS_PER_RUN;
-        return runLanguageMdlCell(cell.config, lm, (e: OnlineCodeBlockEvent) =>
-          opts.onProgress?.({ done: base + e.index + 1, total, label: `${cellLabel(cell.config)}: block ${e.index + 1}/${BLOCKS_PER_RUN}` }),
-        );
-      },
-      (g) => {
-        const wasReused = g.reused > reused;
-        finished = g.done;
-        reused = g.reused;
-        opts.onProgress?.({ done: g.done * BLOCKS_PER_RUN, total, label: `${cellLabel(g.cell.config)}: ${wasReused ? 'reused' : 'done'}` });
-      },
-    );
+    return runSteppedGrid(cells, store, BLOCKS_PER_RUN, (cell, onStep) => runLanguageMdlCell(cell.config, lm, (e: OnlineCodeBlockEvent) => onStep(e.index)), cellLabel, opts.onProgress);
   });
 }
 

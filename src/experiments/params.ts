@@ -64,7 +64,7 @@ export function resolveParams<S extends ParamSchema>(schema: S, req: ParamsReque
 /** A compact table of the resolved parameters with their docs, for the notebook's parameters cell. */
 export function describeParams<S extends ParamSchema>(schema: S, params: ParamsOf<S>): { key: string; value: string; doc: string }[] {
   return [
-    { key: 'preset', value: params.preset, doc: 'scale preset: smoke (CI, seconds), laptop (default, ~1.5 h on 2 cores), paper (study sizes, GPU)' },
+    { key: 'preset', value: params.preset, doc: 'scale preset: smoke (CI, seconds), laptop (default, ~2 h on 2 cores), paper (study sizes, GPU)' },
     ...Object.keys(schema).map((key) => ({ key, value: JSON.stringify((params as Record<string, unknown>)[key]), doc: schema[key].doc })),
   ];
 }

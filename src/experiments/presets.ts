@@ -1,7 +1,7 @@
 /**
  * Scale presets and the parameter schemas of the notebooks.
  * `smoke`: each notebook in seconds (CI); `laptop` (default): the whole study on a 2-core CPU in
- * about 1.5 hours; `paper`: the study's own sizes (STUDY.md), for a GPU machine.
+ * about 2 hours; `paper`: the study's own sizes (STUDY.md), for a GPU machine.
  * A schema lists, per parameter, one doc line, its value under each preset and its check.
  */
 import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';

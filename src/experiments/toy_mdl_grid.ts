@@ -20,7 +20,7 @@ import type { ProbeFeature } from '../tasks/probing_sets';
 import { TOY_TASK_IDS, prepareToyTask, toyTaskPair } from '../tasks/toy_generator';
 import type { Example, RuleName, TaskPair } from '../tasks/types';
 import { ConfigError, checkInt, oneOf } from '../util/assert';
-import { runGrid, type GridCell, type GridResult } from './grid';
+import { runSteppedGrid, type GridCell, type GridResult } from './grid';
 import { datasetsPath } from './paths';
 import { PRESET_NAMES, type PresetName } from './presets';
 import { parseOverridesJson, resolveParams } from './params';
@@ -212,23 +212,7 @@ function cellLabel(cfg: ToyMdlCellConfig): string {
 export async function runToyMdlGrid(params: ToyMdlGridParams & { readonly preset: string }, opts: ToyMdlGridOptions = {}): Promise<ToyMdlRun[]> {
   const cells = opts.cells ?? toyMdlCells(params);
   const store = opts.store ?? toyMdlStore(params.preset);
-  const total = cells.length * BLOCKS_PER_RUN;
-  let finished = 0; // runs finished or reused so far
-  let reused = 0;
-  return runGrid(
-    cells,
-    store,
-    (cell) => {
-      const base = finished * BLOCKS_PER_RUN;
-      return runToyMdlCell(cell.config, (e) => opts.onProgress?.({ done: base + e.index + 1, total, label: `${cellLabel(cell.config)}: block ${e.index + 1}/${BLOCKS_PER_RUN}` }));
-    },
-    (p) => {
-      const wasReused = p.reused > reused;
-      finished = p.done;
-      reused = p.reused;
-      opts.onProgress?.({ done: p.done * BLOCKS_PER_RUN, total, label: `${cellLabel(p.cell.config)}: ${wasReused ? 'reused' : 'done'}` });
-    },
-  );
+  return runSteppedGrid(cells, store, BLOCKS_PER_RUN, (cell, onStep) => runToyMdlCell(cell.config, (e) => onStep(e.index)), cellLabel, opts.onProgress);
 }
 
 /** Options of {@link loadToyMdlResults}. */
