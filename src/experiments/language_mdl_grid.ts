@@ -10,7 +10,7 @@
 import { initBackend } from '../backend';
 import { writeJsonAtomic } from '../io/atomic_write';
 import { ResultStore } from '../io/result_store';
-import { meanAndSem, taskExtractability } from '../probing/extractability';
+import { blockCurve, extractabilityBar, taskExtractability } from '../probing/extractability';
 import type { OnlineCodeBlockEvent, OnlineCodeResult } from '../probing/online_code';
 import type { ProbeFeature } from '../tasks/probing_sets';
 import { getPrefixTask } from '../tasks/language/prefix_tasks';
@@ -145,34 +145,16 @@ export const languageTaskLabel = (row: { task: number }): string => `task ${row.
 
 /** Bars of `extractabilityChart` (viz/probe_specs.ts): ratio +- 1 SEM, the lower end kept above 0 for the log axis. */
 export function languageExtractabilityBars(rows: readonly ToyExtractabilityRow[]): { task: string; ratio: number; lo: number; hi: number }[] {
-  return rows.map((r) => {
-    const sem = r.relMdlSem ?? 0;
-    return { task: languageTaskLabel(r), ratio: r.relMdl, lo: Math.max(r.relMdl - sem, r.relMdl / 10), hi: r.relMdl + sem };
-  });
+  return rows.map((r) => ({ task: languageTaskLabel(r), ...extractabilityBar(r.relMdl, r.relMdlSem) }));
 }
 
 /** Points of `mdlCurveChart`: every non-empty block of every task (default all) and feature, averaged over probe seeds. */
 export function languageMdlCurveRows(runs: readonly LanguageMdlRun[], tasks?: readonly number[]): ToyMdlCurveRow[] {
   const wanted = tasks ?? [...new Set(runs.map((r) => r.config.task))];
   return wanted.flatMap((task) =>
-    LANGUAGE_MDL_FEATURES.flatMap((feature) => {
-      const results = runs.filter((r) => r.config.task === task && r.config.feature === feature).map((r) => r.result.online as OnlineCodeResult);
-      if (results.length === 0) return [];
-      return results[0].blocks.flatMap((block, i): ToyMdlCurveRow[] => {
-        if (block.size === 0) return [];
-        const perExample = results.map((res) => res.blocks[i].bits / res.blocks[i].size);
-        const accuracies = results.map((res) => res.blocks[i].accuracy).filter((a): a is number => a !== null);
-        return [{
-          task: languageTaskLabel({ task }),
-          feature,
-          block: i + 1,
-          size: block.size,
-          bitsPerExample: meanAndSem(perExample).mean,
-          accuracy: accuracies.length ? meanAndSem(accuracies).mean : null,
-          seeds: results.length,
-        }];
-      });
-    }),
+    LANGUAGE_MDL_FEATURES.flatMap((feature) =>
+      blockCurve(runs.filter((r) => r.config.task === task && r.config.feature === feature).map((r) => r.result.online)).map((point) => ({ task: languageTaskLabel({ task }), feature, ...point })),
+    ),
   );
 }
 

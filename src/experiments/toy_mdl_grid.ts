@@ -13,7 +13,7 @@ import { GPT_CONFIGS } from '../models/gpt';
 import { TOY_PROBE_CONFIG } from '../models/probe_encoder';
 import type { LoveringMdlResult } from '../probing/lovering_mdl';
 import type { OnlineCodeBlockEvent, OnlineCodeResult } from '../probing/online_code';
-import { meanAndSem, relativeExtractability, taskExtractability } from '../probing/extractability';
+import { blockCurve, extractabilityBar, relativeExtractability, taskExtractability } from '../probing/extractability';
 import type { ProbeTrainingConfig } from '../probing/probe_training';
 import { TOY_PROBE_TRAINING } from '../probing/probe_training';
 import type { ProbeFeature } from '../tasks/probing_sets';
@@ -295,10 +295,7 @@ export const toyTaskLabel = (row: { task: number; target: string }): string => `
 
 /** Bars of `extractabilityChart` (viz/specs.ts): ratio +- 1 SEM, the lower end kept above 0 for the log axis. */
 export function toyExtractabilityBars(rows: readonly ToyExtractabilityRow[]): { task: string; ratio: number; lo: number; hi: number }[] {
-  return rows.map((r) => {
-    const sem = r.relMdlSem ?? 0;
-    return { task: toyTaskLabel(r), ratio: r.relMdl, lo: Math.max(r.relMdl - sem, r.relMdl / 10), hi: r.relMdl + sem };
-  });
+  return rows.map((r) => ({ task: toyTaskLabel(r), ...extractabilityBar(r.relMdl, r.relMdlSem) }));
 }
 
 /** One block of a task's online-code curve, averaged over probe seeds (a type alias so rows pass to `showTable`). */
@@ -319,24 +316,10 @@ export type ToyMdlCurveRow = {
 /** Points of `mdlCurveChart` for one task: each non-empty block, per feature, averaged over probe seeds. */
 export function toyMdlCurveRows(runs: readonly ToyMdlRun[], task: number): ToyMdlCurveRow[] {
   const online = onlineRuns(runs).filter((r) => r.config.task === task);
-  return TOY_MDL_FEATURES.flatMap((feature) => {
-    const results = online.filter((r) => r.config.feature === feature).map((r) => r.result.online as OnlineCodeResult);
-    if (results.length === 0) return [];
-    return results[0].blocks.flatMap((block, i) => {
-      if (block.size === 0) return [];
-      const perExample = results.map((res) => res.blocks[i].bits / res.blocks[i].size);
-      const accuracies = results.map((res) => res.blocks[i].accuracy).filter((a): a is number => a !== null);
-      return [{
-        task: toyTaskLabel(online[0].config),
-        feature,
-        block: i + 1,
-        size: block.size,
-        bitsPerExample: meanAndSem(perExample).mean,
-        accuracy: accuracies.length ? meanAndSem(accuracies).mean : null,
-        seeds: results.length,
-      }];
-    });
-  });
+  if (online.length === 0) return [];
+  return TOY_MDL_FEATURES.flatMap((feature) =>
+    blockCurve(online.filter((r) => r.config.feature === feature).map((r) => r.result.online as OnlineCodeResult)).map((point) => ({ task: toyTaskLabel(online[0].config), feature, ...point })),
+  );
 }
 
 /** One row of the comparison of our codelength with the original code's arithmetic (a type alias so rows pass to `showTable`). */

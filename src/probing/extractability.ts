@@ -102,3 +102,33 @@ export function taskExtractability(runs: readonly ProbeRunSummary[], task: numbe
     relMdlSem: rel.sem,
   };
 }
+
+/** One block of an online-code curve, averaged over probe seeds. */
+export interface BlockCurvePoint {
+  /** 1-based block index (the first non-empty block is sent uniformly). */
+  readonly block: number;
+  /** Examples in the block. */
+  readonly size: number;
+  /** Mean over seeds of the block's bits / size. */
+  readonly bitsPerExample: number;
+  /** Mean over seeds of the block probe's accuracy; null for the uniformly sent block. */
+  readonly accuracy: number | null;
+  readonly seeds: number;
+}
+
+/** The per-block curve of online codes of one task and feature over seeds (same block layout), skipping empty blocks. */
+export function blockCurve(results: readonly { readonly blocks: readonly { readonly size: number; readonly bits: number; readonly accuracy: number | null }[] }[]): BlockCurvePoint[] {
+  if (results.length === 0) return [];
+  return results[0].blocks.flatMap((block, i) => {
+    if (block.size === 0) return [];
+    const perExample = results.map((res) => res.blocks[i].bits / res.blocks[i].size);
+    const accuracies = results.map((res) => res.blocks[i].accuracy).filter((a): a is number => a !== null);
+    return [{ block: i + 1, size: block.size, bitsPerExample: meanAndSem(perExample).mean, accuracy: accuracies.length ? meanAndSem(accuracies).mean : null, seeds: results.length }];
+  });
+}
+
+/** Bars of a relative-extractability chart: ratio +- 1 SEM, the lower end kept above a tenth of the ratio for the log axis. */
+export function extractabilityBar(relMdl: number, relMdlSem: number | null): { ratio: number; lo: number; hi: number } {
+  const sem = relMdlSem ?? 0;
+  return { ratio: relMdl, lo: Math.max(relMdl - sem, relMdl / 10), hi: relMdl + sem };
+}

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { meanAndSem, relativeExtractability, taskExtractability } from '../../src/probing/extractability';
+import { blockCurve, extractabilityBar, meanAndSem, relativeExtractability, taskExtractability } from '../../src/probing/extractability';
 
 describe('relativeExtractability', () => {
   it('averages the per-seed ratios MDL(s)/MDL(t) and gives their standard error (n - 1)', () => {
@@ -50,5 +50,23 @@ describe('taskExtractability', () => {
 
   it('returns null when no seed has both probes', () => {
     assert.equal(taskExtractability([run('s', 0, 20), run('t', 1, 10)], 1), null);
+  });
+});
+
+describe('blockCurve and extractabilityBar', () => {
+  it('averages bits per example and accuracy over seeds per block, skipping empty blocks', () => {
+    const seedA = { blocks: [{ size: 0, bits: 0, accuracy: null }, { size: 2, bits: 2, accuracy: null }, { size: 4, bits: 2, accuracy: 0.5 }] };
+    const seedB = { blocks: [{ size: 0, bits: 0, accuracy: null }, { size: 2, bits: 2, accuracy: null }, { size: 4, bits: 6, accuracy: 1 }] };
+    assert.deepEqual(blockCurve([seedA, seedB]), [
+      { block: 2, size: 2, bitsPerExample: 1, accuracy: null, seeds: 2 },
+      { block: 3, size: 4, bitsPerExample: 1, accuracy: 0.75, seeds: 2 },
+    ]);
+    assert.deepEqual(blockCurve([]), []);
+  });
+
+  it('spans ratio +- SEM, keeping the lower end above a tenth of the ratio', () => {
+    assert.deepEqual(extractabilityBar(2, 0.5), { ratio: 2, lo: 1.5, hi: 2.5 });
+    assert.deepEqual(extractabilityBar(1, 5), { ratio: 1, lo: 0.1, hi: 6 });
+    assert.deepEqual(extractabilityBar(1, null), { ratio: 1, lo: 1, hi: 1 });
   });
 });
