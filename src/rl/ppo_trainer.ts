@@ -173,7 +173,8 @@ export class PPOTrainer {
       const mbReturns = take(prep.returns);
       let kept: tf.Tensor[] = [];
       const { value: loss, grads } = tf.variableGrads(() => {
-        // Dropout off during PPO (training: false), as TRL and RL4LMs evaluate the policy in eval mode here.
+        // Dropout off (training: false), so the old and new log-probs come from one deterministic function.
+        // TRL 0.7 runs its minibatch updates in train mode, with dropout (notebook 07 states the difference).
         // A shared-trunk critic (TRL's value head) reads the same forward's hidden states.
         const shared = this.critic.valuesFromPolicyHidden !== undefined;
         const fwd = this.policy.forward(mbIds, { attentionMask: mbAttention, outputStart: promptLen - 1, outputEnd: seqLen - 1, returnHidden: shared });
