@@ -11,7 +11,7 @@ import { initBackend } from '../backend';
 import { writeJsonAtomic } from '../io/atomic_write';
 import { ResultStore } from '../io/result_store';
 import { blockCurve, extractabilityBar, taskExtractability } from '../probing/extractability';
-import type { OnlineCodeBlockEvent, OnlineCodeResult } from '../probing/online_code';
+import { onlineCodeJson, type OnlineCodeBlockEvent, type OnlineCodeResult } from '../probing/online_code';
 import type { ProbeFeature } from '../tasks/probing_sets';
 import { getPrefixTask } from '../tasks/language/prefix_tasks';
 import { ConfigError, checkInt, oneOf } from '../util/assert';
@@ -249,13 +249,7 @@ export async function runLanguageMdlCommand(req: LanguageMdlCommandRequest, lm?:
       store.put(key, config, result, Date.now() - t0);
       online = result.online;
     }
-    const json: OnlineCodeResult = {
-      codelengthBits: online.codelengthBits,
-      uniformBits: online.uniformBits,
-      compression: online.compression,
-      n: online.n,
-      blocks: online.blocks.map((b) => ({ size: b.size, bits: b.bits, accuracy: b.accuracy })),
-    };
+    const json = onlineCodeJson(online);
     writeJsonAtomic(req.out as string, json);
     return { json, out: req.out as string, key, reused: stored !== undefined, config };
   });

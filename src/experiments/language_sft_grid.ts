@@ -18,7 +18,7 @@ import { languageSftConfig, runLanguageSft, type LanguageSftConfig } from './lan
 import { resolveParams } from './params';
 import { datasetsPath, rateTag } from './paths';
 import { checkRunRequest, type RunRequest } from './run_request';
-import type { ToySftRun } from './toy_sft_grid';
+import { sftRunOf, type ToySftRun } from './toy_sft_grid';
 
 /** One finished (or reused) language SFT run: the toy grid's run shape. */
 export type LanguageSftRun = ToySftRun;
@@ -62,14 +62,6 @@ export interface LanguageSftGridHooks {
   readonly cells?: readonly GridCell<LanguageSftConfig>[];
 }
 
-const runOf = (r: { config: LanguageSftConfig; reused: boolean; wallMs: number; result: FinetuneResult }): LanguageSftRun => ({
-  task: r.config.task,
-  rate: r.config.data.rate,
-  seed: r.config.seed,
-  reused: r.reused,
-  wallMs: r.wallMs,
-  result: r.result,
-});
 
 /** Runs (or reuses) every run of the grid, in cell order. */
 export async function runLanguageSftGrid(p: LanguageSftParamValues, hooks: LanguageSftGridHooks = {}): Promise<LanguageSftRun[]> {
@@ -77,7 +69,7 @@ export async function runLanguageSftGrid(p: LanguageSftParamValues, hooks: Langu
   return withLanguageModel(p, { lm: hooks.lm }, async (lm) => {
     const store = hooks.store ?? languageSftStore(p.preset);
     const results = await runGrid(hooks.cells ?? languageSftCells(p, lm), store, (cell) => runLanguageSft(cell.config, lm), hooks.onProgress);
-    return results.map(runOf);
+    return results.map(sftRunOf);
   });
 }
 
@@ -92,7 +84,7 @@ export async function loadLanguageSftResults(p: LanguageSftParamValues, hooks: P
     const runs: LanguageSftRun[] = [];
     for (const cell of hooks.cells ?? languageSftCells(p, lm)) {
       const stored = store.get<LanguageSftConfig, FinetuneResult>(cell.key, cell.config);
-      if (stored) runs.push(runOf({ ...stored, reused: true }));
+      if (stored) runs.push(sftRunOf({ ...stored, reused: true }));
       else missing.push(cell.key);
     }
     if (missing.length) {

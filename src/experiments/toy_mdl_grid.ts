@@ -12,7 +12,7 @@ import { ResultStore } from '../io/result_store';
 import { GPT_CONFIGS } from '../models/gpt';
 import { TOY_PROBE_CONFIG } from '../models/probe_encoder';
 import type { LoveringMdlResult } from '../probing/lovering_mdl';
-import type { OnlineCodeBlockEvent, OnlineCodeResult } from '../probing/online_code';
+import { onlineCodeJson, type OnlineCodeBlockEvent, type OnlineCodeResult } from '../probing/online_code';
 import { blockCurve, extractabilityBar, relativeExtractability, taskExtractability } from '../probing/extractability';
 import type { ProbeTrainingConfig } from '../probing/probe_training';
 import { TOY_PROBE_TRAINING } from '../probing/probe_training';
@@ -450,13 +450,7 @@ export async function runToyMdlCommand(req: ToyMdlCommandRequest): Promise<ToyMd
     store.put(key, config, result, Date.now() - t0);
     online = result.online as OnlineCodeResult;
   }
-  const json: OnlineCodeResult = {
-    codelengthBits: online.codelengthBits,
-    uniformBits: online.uniformBits,
-    compression: online.compression,
-    n: online.n,
-    blocks: online.blocks.map((b) => ({ size: b.size, bits: b.bits, accuracy: b.accuracy })),
-  };
+  const json = onlineCodeJson(online);
   writeJsonAtomic(req.out, json);
   return { json, out: req.out, key, reused: stored?.result.online !== undefined, config };
 }

@@ -66,7 +66,8 @@ export interface ToySftGridHooks {
   readonly cells?: readonly GridCell<ToySftConfig>[];
 }
 
-const runOf = (r: { config: ToySftConfig; reused: boolean; wallMs: number; result: FinetuneResult }): ToySftRun => ({
+/** A stored or fresh SFT run with its coordinates (toy and language SFT configs alike). */
+export const sftRunOf = (r: { config: { readonly task: number; readonly data: { readonly rate: number }; readonly seed: number }; reused: boolean; wallMs: number; result: FinetuneResult }): ToySftRun => ({
   task: r.config.task,
   rate: r.config.data.rate,
   seed: r.config.seed,
@@ -79,7 +80,7 @@ const runOf = (r: { config: ToySftConfig; reused: boolean; wallMs: number; resul
 export async function runToySftGrid(p: ToySftGridParams, hooks: ToySftGridHooks = {}): Promise<ToySftRun[]> {
   const store = hooks.store ?? toySftStore(p.preset);
   const results = await runGrid(hooks.cells ?? toySftCells(p), store, (cell) => runToySft(cell.config), hooks.onProgress);
-  return results.map(runOf);
+  return results.map(sftRunOf);
 }
 
 /** Reads the runs of a finished grid without computing anything; throws naming the missing runs. */
@@ -88,7 +89,7 @@ export function loadToySftResults(p: ToySftGridParams, store: ResultStore = toyS
   const runs: ToySftRun[] = [];
   for (const cell of cells) {
     const stored = store.get<ToySftConfig, FinetuneResult>(cell.key, cell.config);
-    if (stored) runs.push(runOf({ ...stored, reused: true }));
+    if (stored) runs.push(sftRunOf({ ...stored, reused: true }));
     else missing.push(cell.key);
   }
   if (missing.length) throw new ConfigError(`toy SFT results: ${missing.length} run(s) missing in ${store.dir} (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}); expected them from notebook 04 or 'cli.ts toy-sft' with the same preset and parameters`);

@@ -69,6 +69,17 @@ export interface OnlineCodeResult {
   readonly blocks: readonly OnlineCodeBlock[];
 }
 
+/** The plain-number copy of a result that the MDL commands write: totals and per-block size, bits, accuracy. */
+export function onlineCodeJson(online: OnlineCodeResult): OnlineCodeResult {
+  return {
+    codelengthBits: online.codelengthBits,
+    uniformBits: online.uniformBits,
+    compression: online.compression,
+    n: online.n,
+    blocks: online.blocks.map((b) => ({ size: b.size, bits: b.bits, accuracy: b.accuracy })),
+  };
+}
+
 /** Progress report after each block (for a notebook display or CLI lines). */
 export interface OnlineCodeBlockEvent extends OnlineCodeBlock {
   /** Block index, 0..10. */

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  onlineCodeJson,
   MDL_BLOCK_FRACTIONS,
   blockEnds,
   interleaveByClass,
@@ -233,5 +234,13 @@ describe('onlineCodelength', () => {
     await assert.rejects(onlineCodelength(balanced(10), bad, { nClasses: 2 }, createRng(0)), {
       message: 'probe scores for block 9: got 1 bits and 1 flags; expected 3 of each',
     });
+  });
+});
+
+describe('onlineCodeJson', () => {
+  it('keeps the totals and each block\'s size, bits and accuracy, and nothing else', () => {
+    const block = { size: 2, bits: 1.5, accuracy: 0.5, extra: 'x' };
+    const result = { codelengthBits: 3, uniformBits: 4, compression: 4 / 3, n: 4, blocks: [block, { ...block, accuracy: null }], timings: [1] };
+    assert.deepEqual(onlineCodeJson(result as never), { codelengthBits: 3, uniformBits: 4, compression: 4 / 3, n: 4, blocks: [{ size: 2, bits: 1.5, accuracy: 0.5 }, { size: 2, bits: 1.5, accuracy: null }] });
   });
 });
