@@ -43,6 +43,19 @@ export interface CorrelationResult {
 
 const MIN_N = 3;
 
+/** Rounding allowance of `snapUnit`, in units of n * Number.EPSILON (2.2e-16). */
+export const UNIT_SNAP_ULPS = 4;
+
+/**
+ * Clips r to [-1, 1] and returns exactly +-1 when |r| is within 4 n eps of 1: the rounding error of
+ * a normalised dot product of n terms. Without it exactly collinear data give r = -0.9999999999999998
+ * (n = 3) and, through the t and beta tails, p = 1.3e-8 instead of 0.
+ */
+export function snapUnit(r: number, n: number): number {
+  if (Math.abs(r) >= 1 - UNIT_SNAP_ULPS * Math.max(n, 1) * Number.EPSILON) return Math.sign(r);
+  return r;
+}
+
 /** Pearson's r of finite, non-constant, paired samples (no checks; scipy's scaled-norm formula). */
 export function pearsonR(x: readonly number[], y: readonly number[]): number {
   const n = x.length;
@@ -71,12 +84,31 @@ export function pearsonR(x: readonly number[], y: readonly number[]): number {
   const normY = maxY * Math.sqrt(syy);
   let r = 0;
   for (let i = 0; i < n; i++) r += ((x[i] - mx) / normX) * ((y[i] - my) / normY);
-  return Math.min(1, Math.max(-1, r));
+  return snapUnit(r, n);
 }
 
-/** Spearman's rho: Pearson's r of the average ranks (no checks). */
+/**
+ * Spearman's rho: Pearson's r of the average ranks (no checks), computed on the doubled centred
+ * ranks 2 r_i - (n + 1), which are integers, so the sums are exact and a perfect ranking gives
+ * exactly +-1 (scipy 1.17's spearmanr, via np.corrcoef, gives 0.9999999999999999 at n = 5).
+ */
 export function spearmanRho(x: readonly number[], y: readonly number[]): number {
-  return pearsonR(averageRanks(x), averageRanks(y));
+  const n = x.length;
+  const rx = averageRanks(x);
+  const ry = averageRanks(y);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const a = 2 * rx[i] - (n + 1);
+    const b = 2 * ry[i] - (n + 1);
+    sab += a * b;
+    saa += a * a;
+    sbb += b * b;
+  }
+  // saa sbb is exact below 2^53 (n up to ~400); beyond, two roots (a few ulp, then snapped).
+  const den = saa * sbb <= Number.MAX_SAFE_INTEGER ? Math.sqrt(saa * sbb) : Math.sqrt(saa) * Math.sqrt(sbb);
+  return snapUnit(sab / den, n);
 }
 
 /** Pair counts behind Kendall's tau. */
@@ -111,8 +143,9 @@ function kendallCounts(x: readonly number[], y: readonly number[]): KendallCount
 
 function tauB(counts: KendallCounts, n: number): number {
   const total = (n * (n - 1)) / 2;
-  const tau = counts.conMinusDis / Math.sqrt(total - counts.xTies) / Math.sqrt(total - counts.yTies);
-  return Math.min(1, Math.max(-1, tau));
+  // One root of the (integer) product: a perfect ranking gives exactly +-1 (two roots can miss by an ulp).
+  const tau = counts.conMinusDis / Math.sqrt((total - counts.xTies) * (total - counts.yTies));
+  return snapUnit(tau, n);
 }
 
 /** Kendall's tau-b (ties corrected in both variables) of paired samples (no checks). */
@@ -187,7 +220,7 @@ export function spearman(x: readonly number[], y: readonly number[], opts: Corre
   const rx = averageRanks(x);
   const ry = averageRanks(y);
   if (method === 'permutation') return permutationResult(rx, ry, pearsonR, opts);
-  const rho = pearsonR(rx, ry);
+  const rho = spearmanRho(x, y);
   const n = x.length;
   if (method === 'exact') {
     return {

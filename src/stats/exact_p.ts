@@ -104,3 +104,24 @@ export function spearmanExactPValue(rx: readonly number[], ry: readonly number[]
   }
   return Math.min(1, (2 * Math.min(nLess, nGreater)) / nTotal);
 }
+
+/**
+ * Smallest two-sided exact p-value that Spearman's rho (or Kendall's tau) can reach over n untied
+ * points: only the observed ranking and its reverse are as extreme as a perfect one, so 2 / n!
+ * (n = 4: 0.083, n = 5: 0.0167). With ties the smallest attainable p is larger. This is the
+ * design's power floor: with fewer points no result can reach a level below it.
+ */
+export function minExactRankPValue(n: number): number {
+  if (!Number.isInteger(n) || n < 2) throw new ConfigError(`n: ${n} is not an integer >= 2; a rank correlation needs at least 2 points`);
+  let p = 2;
+  for (let k = 2; k <= n && p > 0; k++) p /= k;
+  return Math.min(1, p);
+}
+
+/** Fewest untied points for which a rank correlation's exact two-sided p can reach `alpha` (0.05 gives 5). */
+export function minPointsForExactRankPValue(alpha: number): number {
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) throw new ConfigError(`alpha: ${String(alpha)} is outside (0, 1]`);
+  let n = 2;
+  while (minExactRankPValue(n) > alpha) n++;
+  return n;
+}
