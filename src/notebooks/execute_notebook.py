@@ -6,11 +6,22 @@ that the kernel inherits.
 On the first failing cell it prints the cell's index, its source and the kernel's real error
 (ename, evalue, traceback with ANSI colours removed, and the cell's stderr output), still writes
 the partly executed notebook, and exits 1. Exit 2: bad usage or no kernel.
+
+Processes die together: the kernel starts behind src/notebooks/kernel_guard.py, which kills it
+once this driver is gone; this driver ends itself (SIGTERM via PR_SET_PDEATHSIG, and a parent
+poll) once the runner named by STUDY_RUNNER_PID is gone. SIGINT or SIGTERM kill the kernel and
+exit 130 / 143 without a message: the runner prints the one `interrupted:` line.
+
+HTML reports use src/notebooks/report_template (nbconvert's lab template with KaTeX from a local
+folder instead of MathJax, require.js and mermaid from a CDN), so formulas render offline.
 """
 import argparse
+import ctypes
 import os
 import re
+import signal
 import sys
+import threading
 import time
 
 import nbformat
@@ -23,6 +34,10 @@ from nbclient.exceptions import CellControlSignal, CellExecutionError, CellTimeo
 ANSI = re.compile(r'\x1b\[[0-9;?]*[ -/]*[@-~]')
 # Cells slower than this print a progress line, so long runs show they are alive.
 PROGRESS_AFTER_S = 5.0
+HERE = os.path.dirname(os.path.abspath(__file__))
+KERNEL_GUARD = os.path.join(HERE, 'kernel_guard.py')
+REPORT_TEMPLATES = os.path.join(HERE, 'report_template')
+PR_SET_PDEATHSIG = 1
 
 
 def strip_ansi(text: str) -> str:
@@ -37,9 +52,56 @@ def write_atomic(path: str, text: str) -> None:
     os.replace(tmp, path)
 
 
+class GuardedKernelSpecManager(KernelSpecManager):
+    """Kernelspecs whose argv starts with kernel_guard.py, so the kernel dies with this driver."""
+
+    def get_kernel_spec(self, kernel_name):
+        spec = super().get_kernel_spec(kernel_name)
+        spec.argv = [sys.executable, KERNEL_GUARD, '--', *spec.argv]
+        return spec
+
+
+def die_with_runner() -> None:
+    """Ends this driver (as SIGTERM does) once the runner that started it is gone, by any signal."""
+    runner = os.environ.get('STUDY_RUNNER_PID')
+    if not runner or not runner.isdigit():
+        return
+    if sys.platform.startswith('linux'):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    def poll() -> None:
+        while os.getppid() == int(runner):
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=poll, name='runner-watch', daemon=True).start()
+
+
+class QuietStopClient(NotebookClient):
+    """A NotebookClient whose SIGINT/SIGTERM handler is `on_stop_signal`, not nbclient's own.
+
+    nbclient hooks both signals into its event loop to shut the kernel down gracefully, which makes
+    the running cell fail with DeadKernelError and the driver report a failure. Ours, installed
+    right after nbclient's, kills the kernel's process group and exits 128 + signal at once.
+    """
+
+    def __init__(self, *args, on_stop_signal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._on_stop_signal = on_stop_signal
+
+    async def async_start_new_kernel(self, **kwargs):
+        await super().async_start_new_kernel(**kwargs)
+        if self._on_stop_signal is not None:
+            signal.signal(signal.SIGINT, self._on_stop_signal)
+            signal.signal(signal.SIGTERM, self._on_stop_signal)
+
+
 def in_repo_kernel_spec_manager(kernel: str) -> KernelSpecManager:
     """Looks for kernelspecs only in this venv (sys.prefix), never in the user's or system's."""
-    ksm = KernelSpecManager()
+    ksm = GuardedKernelSpecManager()
     ksm.kernel_dirs = [os.path.join(sys.prefix, 'share', 'jupyter', 'kernels')]
     try:
         spec = ksm.get_kernel_spec(kernel)
@@ -97,25 +159,49 @@ def main() -> int:
     ap.add_argument('--html', help='where to write the HTML report (omit for none)')
     ap.add_argument('--timeout', type=float, default=0, help='seconds per cell; 0 = no limit')
     ap.add_argument('--kernel', default='tslab', help='kernelspec name inside this venv')
+    ap.add_argument('--status-fd', type=int, help='file descriptor for `start k n` / `end k` lines (the runner prints progress)')
     args = ap.parse_args()
 
+    status = os.fdopen(args.status_fd, 'w', buffering=1) if args.status_fd is not None else None
+    os.environ['STUDY_KERNEL_PARENT_PID'] = str(os.getpid())  # read by kernel_guard.py
     nb = nbformat.read(args.notebook, as_version=4)
     ksm = in_repo_kernel_spec_manager(args.kernel)
     km = AsyncKernelManager(kernel_name=args.kernel, kernel_spec_manager=ksm)
     state = {'index': -1, 'started': 0.0}
     n_cells = len(nb.cells)
 
+    def on_signal(signum, _frame):
+        # Kill the kernel's whole group now (it is not in our process group, so it did not get
+        # the signal) and leave without a trace; the runner says what was kept.
+        pgid = getattr(km.provisioner, 'pgid', None) if km.has_kernel else None
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:
+                pass
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    die_with_runner()
+
     def on_cell_start(cell, cell_index):
         state['index'] = cell_index
         state['started'] = time.monotonic()
+        if status:
+            status.write(f'start {cell_index + 1} {n_cells}\n')
 
     def on_cell_executed(cell, cell_index, execute_reply):
+        if status:
+            status.write(f'end {cell_index + 1}\n')
+            return
         took = time.monotonic() - state['started']
         if took >= PROGRESS_AFTER_S:
             print(f'  cell {cell_index + 1}/{n_cells} took {took:.1f} s', flush=True)
 
-    client = NotebookClient(
+    client = QuietStopClient(
         nb,
+        on_stop_signal=on_signal,
         km=km,
         kernel_name=args.kernel,
         timeout=args.timeout if args.timeout > 0 else None,
@@ -138,7 +224,8 @@ def main() -> int:
     write_atomic(args.out, nbformat.writes(nb))
     if args.html:
         from nbconvert import HTMLExporter
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        exporter = HTMLExporter(extra_template_basedirs=[REPORT_TEMPLATES], template_name='study_report')
+        body, _ = exporter.from_notebook_node(nb, resources={'katex_url': 'katex'})
         write_atomic(args.html, body)
     if failure is not None:
         if state['index'] >= 0:

@@ -2,6 +2,8 @@
  * Tables for notebooks and the CLI: rows (or a danfo DataFrame) -> columns of formatted cells ->
  * HTML (escaped, numbers right-aligned) or aligned plain text. Pure: no display, no IO.
  * Numbers are formatted per column, so a column of means shows the same number of decimals throughout.
+ * Floating-point noise (|x| < 1e-12, e.g. -1.39e-17 for a difference of equal means) prints as 0;
+ * a table without rows says so in one line ("no rows: <reason>") under its title.
  */
 
 /** A table as columns and rows of raw cell values. */
@@ -18,6 +20,16 @@ export interface TableOptions {
   readonly maxRows?: number;
   /** Significant digits of non-integer numbers (R's `format` style, per column); default 3. */
   readonly digits?: number;
+  /** Why a table may have no rows, shown as `no rows: <emptyReason>`; default "no results". */
+  readonly emptyReason?: string;
+}
+
+/** Magnitude below which a number is floating-point noise and prints as 0 (e.g. -1.39e-17). */
+export const ZERO_BELOW = 1e-12;
+
+/** The line an empty table shows instead of a header with no body. */
+export function emptyTableLine(reason = 'no results'): string {
+  return `no rows: ${reason}`;
 }
 
 /** The part of a danfo.js DataFrame that tables read (danfojs-node 1.2: `columns`, `values`). */
@@ -55,7 +67,7 @@ const MAX_DECIMALS = 6;
  * Formats one number to `digits` significant digits (default 3): integers in full (grouped by
  * thousands from 10,000 on), others with the fewest decimals that show `digits` significant digits
  * (0.81234 -> 0.812, 12.5 -> 12.5, 0.00012 -> 0.00012), and in exponent notation from 1e6 on or
- * where more than 6 decimals would be needed.
+ * where more than 6 decimals would be needed; |x| < 1e-12 prints as 0.
  */
 export function formatNumber(x: number, digits = 3): string {
   return formatColumn([x], digits)[0];
@@ -66,8 +78,10 @@ export function formatNumber(x: number, digits = 3): string {
  * the most needs for `digits` significant digits (so 0.5 and 0.001 read 0.500 and 0.001); a column
  * of integers stays integer. Other cells: strings as is, null/undefined empty, objects as JSON.
  */
-export function formatColumn(values: readonly unknown[], digits = 3): string[] {
+export function formatColumn(rawValues: readonly unknown[], digits = 3): string[] {
   const sig = Math.max(1, Math.floor(digits));
+  // |x| < 1e-12 is rounding noise of float arithmetic, not a value: show it as an exact 0.
+  const values = rawValues.map((v) => (typeof v === 'number' && Math.abs(v) < ZERO_BELOW ? 0 : v));
   const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const decimals = Math.max(0, ...finite.map((x) => decimalsFor(x, sig)));
   const exponent = decimals > MAX_DECIMALS;
@@ -96,8 +110,15 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** An HTML table: caption, header, formatted and escaped cells, numeric columns right-aligned. */
+/**
+ * An HTML table: caption, header, formatted and escaped cells, numeric columns right-aligned; a
+ * table without rows is its title and the line `no rows: <emptyReason>`.
+ */
 export function htmlTable(table: TableData, opts: TableOptions = {}): string {
+  if (table.rows.length === 0) {
+    const title = opts.title !== undefined ? `<div style="font-weight:bold">${escapeHtml(opts.title)}</div>` : '';
+    return `<div class="study-table study-table-empty">${title}<div style="font-style:italic">${escapeHtml(emptyTableLine(opts.emptyReason))}</div></div>`;
+  }
   const { header, body, numeric, hidden } = layout(table, opts);
   const align = (j: number): string => (numeric[j] ? 'right' : 'left');
   const th = header.map((h, j) => `<th style="text-align:${align(j)}">${escapeHtml(h)}</th>`).join('');
@@ -113,8 +134,12 @@ export function htmlTable(table: TableData, opts: TableOptions = {}): string {
   );
 }
 
-/** A plain-text table for the console: title line, header, rule, padded cells (numbers right-aligned). */
+/**
+ * A plain-text table for the console: title line, header, rule, padded cells (numbers
+ * right-aligned); a table without rows is its title and the line `no rows: <emptyReason>`.
+ */
 export function textTable(table: TableData, opts: TableOptions = {}): string {
+  if (table.rows.length === 0) return [...(opts.title !== undefined ? [opts.title] : []), emptyTableLine(opts.emptyReason)].join('\n');
   const { header, body, numeric, hidden } = layout(table, opts);
   const widths = header.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
   const pad = (s: string, j: number): string => (numeric[j] ? s.padStart(widths[j]) : s.padEnd(widths[j]));

@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { parseRunnerArgs, selectNotebooks } from '../../src/notebooks/run_notebooks';
+import { copyKatex, outputPaths, parseRunnerArgs, resolvePreset, selectNotebooks } from '../../src/notebooks/run_notebooks';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'notebooks');
@@ -28,6 +29,35 @@ describe('parseRunnerArgs', () => {
     assert.throws(() => parseRunnerArgs(['--timeout', 'soon'], {}), /--timeout: 'soon' is not a number/);
     assert.throws(() => parseRunnerArgs(['--timeout'], {}), /--timeout: needs a value/);
     assert.throws(() => parseRunnerArgs(['--fast'], {}), /--fast: unknown option/);
+  });
+});
+
+describe('output paths', () => {
+  it('puts executed copies and reports under the preset, which defaults to STUDY_PRESET, then laptop', () => {
+    assert.deepEqual(outputPaths('/nb', 'smoke', '01_a'), {
+      executed: path.join('/nb', 'executed', 'smoke', '01_a.ipynb'),
+      report: path.join('/nb', 'reports', 'smoke', '01_a.html'),
+      reportsDir: path.join('/nb', 'reports', 'smoke'),
+    });
+    assert.equal(resolvePreset({ preset: 'paper' }, { STUDY_PRESET: 'smoke' }), 'paper');
+    assert.equal(resolvePreset({}, { STUDY_PRESET: 'smoke' }), 'smoke');
+    assert.equal(resolvePreset({}, {}), 'laptop');
+    assert.throws(() => resolvePreset({}, { STUDY_PRESET: 'huge' }), /STUDY_PRESET: 'huge' is not allowed; expected one of 'smoke', 'laptop', 'paper'/);
+  });
+
+  it('copies KaTeX (scripts, stylesheet and every woff2 font its stylesheet names) beside the reports', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'katex-copy-'));
+    try {
+      const katex = copyKatex(dir);
+      assert.equal(katex, path.join(dir, 'katex'));
+      for (const f of ['katex.min.js', 'katex.min.css', 'contrib/auto-render.min.js']) assert.ok(fs.existsSync(path.join(katex, f)), f);
+      const css = fs.readFileSync(path.join(katex, 'katex.min.css'), 'utf8');
+      const fonts = [...css.matchAll(/url\((fonts\/[^)]+\.woff2)\)/g)].map((m) => m[1]);
+      assert.ok(fonts.length >= 10, 'the stylesheet names woff2 fonts');
+      for (const f of fonts) assert.ok(fs.existsSync(path.join(katex, f)), f);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -74,7 +104,7 @@ describe('run_notebooks (end to end, ~10 s)', { skip: !fs.existsSync(VENV_PYTHON
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const executed = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, 'executed', `${name}.ipynb`), 'utf8'));
+  const executed = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, 'executed', 'smoke', `${name}.ipynb`), 'utf8'));
   const outputsOf = (cell: { outputs?: { output_type: string; text?: string | string[]; data?: Record<string, unknown> }[] }) => cell.outputs ?? [];
   const textOf = (v: unknown) => (Array.isArray(v) ? v.join('') : String(v ?? ''));
 
@@ -89,10 +119,21 @@ describe('run_notebooks (end to end, ~10 s)', { skip: !fs.existsSync(VENV_PYTHON
     assert.ok(data.some((d: Record<string, unknown>) => textOf(d['image/svg+xml']).includes('fixture-square-4711')), 'SVG output missing');
     assert.ok(data.some((d: Record<string, unknown>) => textOf(d['image/png']).startsWith('iVBORw0KGgo')), 'PNG output missing');
     // nbconvert embeds SVG as a base64 <img> (each figure isolated, so ids inside SVGs never clash).
-    const html = fs.readFileSync(path.join(dir, 'reports', '01_display_svg.html'), 'utf8');
+    const html = fs.readFileSync(path.join(dir, 'reports', 'smoke', '01_display_svg.html'), 'utf8');
     const svgImages = [...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
     assert.ok(svgImages.some((svg) => svg.includes('<svg') && svg.includes('fixture-square-4711')), 'SVG not rendered in the HTML report');
     assert.match(html, /src="data:image\/png;base64,iVBORw0KGgo/);
+  });
+
+  it('writes a report that loads nothing from the network and typesets formulas with the local KaTeX copy', () => {
+    const html = fs.readFileSync(path.join(dir, 'reports', 'smoke', '01_display_svg.html'), 'utf8');
+    const loaded = [...html.matchAll(/<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']?([^"'\s>]+)/gi)].map((m) => m[1]);
+    assert.deepEqual(loaded.filter((u) => /^(https?:)?\/\//i.test(u)), [], 'no http(s) script, stylesheet or image');
+    assert.ok(!/mathjax|require\.min\.js|mermaid\.esm/i.test(html), 'no MathJax, require.js or mermaid from a CDN');
+    assert.ok(loaded.includes('katex/katex.min.js') && loaded.includes('katex/katex.min.css') && loaded.includes('katex/contrib/auto-render.min.js'), loaded.join(' '));
+    assert.match(html, /\$\$E = mc\^2\$\$/, 'the formula stays in the markdown for KaTeX to typeset');
+    assert.match(html, /renderMathInElement\(document\.body/);
+    assert.ok(fs.existsSync(path.join(dir, 'reports', 'smoke', 'katex', 'katex.min.js')));
   });
 
   it('stops at the failing cell, exits non-zero and prints the cell index, its source and the real error', () => {

@@ -11,6 +11,38 @@ import {
   textTable,
 } from '../../src/viz/table';
 
+describe('floating-point noise', () => {
+  it('prints numbers below 1e-12 in magnitude as 0, alone and in a column', () => {
+    assert.equal(formatNumber(-1.3877787807814457e-17), '0');
+    assert.equal(formatNumber(9.9e-13), '0');
+    assert.equal(formatNumber(-0), '0');
+    assert.deepEqual(formatColumn([0.5, -1.39e-17, 0.25]), ['0.50', '0.00', '0.25']);
+    assert.deepEqual(formatColumn([3, 2.2e-16]), ['3', '0']);
+  });
+
+  it('keeps numbers from 1e-12 on', () => {
+    assert.equal(formatNumber(1e-12), '1.00e-12');
+    assert.equal(formatNumber(-2.5e-11), '-2.50e-11');
+  });
+});
+
+describe('empty tables', () => {
+  const empty = tableFromRows([]);
+
+  it('say "no rows: no results" under the title by default, in HTML and text', () => {
+    const html = htmlTable(empty, { title: 'H1 per task' });
+    assert.ok(html.includes('H1 per task') && html.includes('no rows: no results'), html);
+    assert.ok(!html.includes('<caption') && !html.includes('<thead'), 'no squashed caption over an empty header');
+    assert.equal(textTable(empty, { title: 'H1 per task' }), 'H1 per task\nno rows: no results');
+    assert.equal(textTable(empty), 'no rows: no results');
+  });
+
+  it('give the reason the caller passes, escaped in HTML', () => {
+    assert.equal(textTable({ columns: ['task', 'rho'], rows: [] }, { emptyReason: 'every run was filtered out' }), 'no rows: every run was filtered out');
+    assert.ok(htmlTable(empty, { emptyReason: 'rate < 0.1' }).includes('no rows: rate &lt; 0.1'));
+  });
+});
+
 describe('formatNumber', () => {
   it('writes non-integers to `digits` significant digits, without trailing zeros', () => {
     assert.equal(formatNumber(0.81234), '0.812');

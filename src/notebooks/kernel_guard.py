@@ -1,0 +1,81 @@
+"""Starts a notebook kernel and ends it when the notebook driver that launched it dies.
+
+src/notebooks/execute_notebook.py puts this script in front of the kernelspec's argv:
+`python kernel_guard.py -- <kernel argv...>`. jupyter_client starts it in a session (and process
+group) of its own, so a signal that kills the driver never reaches the kernel; without this guard a
+killed runner left the kernel training and writing to datasets/ for good. Three layers:
+
+1. the kernel runs as this guard's child with PR_SET_PDEATHSIG = SIGKILL (Linux): if the guard dies
+   by any signal, the kernel is killed by the kernel (the OS one) at once;
+2. the guard polls its parent every 0.2 s: once the driver (STUDY_KERNEL_PARENT_PID) is gone, it
+   kills its whole process group (the kernel and anything the kernel started), then itself;
+3. the guard itself has PR_SET_PDEATHSIG = SIGTERM, which does the same as 2 without waiting.
+
+jupyter_client's own signals (SIGINT to interrupt, SIGTERM/SIGKILL to shut down) go to the process
+group, so the kernel receives them directly; the guard ignores SIGINT and exits with the kernel's
+exit status (128 + signal number when a signal ended it).
+"""
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+
+PR_SET_PDEATHSIG = 1
+POLL_S = 0.2
+
+
+def set_parent_death_signal(signum: int) -> None:
+    """Asks Linux to send `signum` to this process when its parent thread exits; no-op elsewhere."""
+    if not sys.platform.startswith('linux'):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def main() -> int:
+    argv = sys.argv[1:]
+    if argv[:1] == ['--']:
+        argv = argv[1:]
+    if not argv:
+        print('kernel_guard: usage: kernel_guard.py -- <kernel command...>', file=sys.stderr)
+        return 2
+    parent = int(os.environ.get('STUDY_KERNEL_PARENT_PID') or os.getppid())
+    leader = os.getpgrp() == os.getpid()  # jupyter_client started us as a new session
+    child = None
+
+    def end_everything() -> None:
+        """The driver is gone, so nobody will read this kernel's results: kill it and its children."""
+        if leader:
+            os.killpg(os.getpgrp(), signal.SIGKILL)  # the kernel, its children and this guard
+        if child is not None:
+            child.kill()
+        os._exit(137)
+
+    def on_sigterm(signum, _frame) -> None:
+        if os.getppid() != parent:  # our death signal: the driver died
+            end_everything()
+        elif child is not None and child.poll() is None:
+            child.send_signal(signum)  # a plain shutdown request: the kernel decides
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent:  # the driver died before the death signal was armed
+        return 137
+    child = subprocess.Popen(argv, preexec_fn=lambda: set_parent_death_signal(signal.SIGKILL))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # only after Popen: SIG_IGN would be inherited
+
+    while True:
+        code = child.poll()
+        if code is not None:
+            return code if code >= 0 else 128 - code
+        if os.getppid() != parent:
+            end_everything()
+        time.sleep(POLL_S)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
