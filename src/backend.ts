@@ -44,12 +44,32 @@ function tryNative(notes: string[]): BackendReport | undefined {
       const binding = (tf.backend() as any).binding;
       const version: string = binding?.TF_Version ?? 'unknown';
       const gpu = pkg.endsWith('-gpu');
-      return { backend: 'tensorflow', source: pkg, version, threads: gpu ? 0 : require('os').cpus().length, notes };
+      return { backend: 'tensorflow', source: pkg, version, threads: gpu ? 0 : nativeIntraOpThreads(), notes };
     } catch (e) {
       notes.push(`${pkg}: ${firstLine(e)}`);
     }
   }
   return undefined;
+}
+
+/** TensorFlow's intra-op pool size: `TF_NUM_INTRAOP_THREADS` when set (TF reads it at load), else one per core. */
+function nativeIntraOpThreads(): number {
+  const env = Number(process.env.TF_NUM_INTRAOP_THREADS);
+  return Number.isInteger(env) && env > 0 ? env : require('os').cpus().length;
+}
+
+/**
+ * Fixes the native backend's thread pools (`TF_NUM_INTRAOP_THREADS`, `TF_NUM_INTEROP_THREADS`, which
+ * TensorFlow reads once, when the library loads), so call it before `initBackend`. At the study's
+ * small shapes one thread can beat two: the bench sets both sides to the same count and reports it.
+ */
+export function setNativeThreads(intraOp: number, interOp: number): void {
+  if (current?.backend === 'tensorflow') throw new Error('setNativeThreads: the native backend is already loaded; call it before initBackend');
+  for (const [name, n] of [['intraOp', intraOp], ['interOp', interOp]] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: ${n} is not allowed; expected an integer >= 1`);
+  }
+  process.env.TF_NUM_INTRAOP_THREADS = String(intraOp);
+  process.env.TF_NUM_INTEROP_THREADS = String(interOp);
 }
 
 /** Where node-pre-gyp (and so the package itself) looks for the package's compiled addon. */

@@ -5,15 +5,15 @@
  *
  *   npx tsx src/cli.ts toy-data --task 2 --rate 0.1 --seed 0 --train-size 1000 --test-size 100 --vocab 10 --out /tmp/toy
  */
-import { generateToyDataset, resolveToyDataConfig, toyDataDir, type ToyDataParams } from './experiments/toy_data';
-import { runToyMdlCommand } from './experiments/toy_mdl_grid';
+import { generateToyDataset, resolveToyDataConfig, toyDataDir, type ToyDataParams } from './study/data/toy';
+import { runToyMdlCommand } from './study/extractability/toy/grid';
 import { ConfigError } from './util/assert';
-import { runToyRlCommand } from './experiments/toy_rl_grid';
-import { runToySftCommand, TOY_SFT_TASK_IDS } from './experiments/toy_sft_grid';
-import { runLmPretrainCommand } from './experiments/language_pretraining';
-import { runLanguageMdlCommand } from './experiments/language_mdl_grid';
-import { runLanguageSftCommand } from './experiments/language_sft_grid';
-import { runLanguageRlCommand } from './experiments/language_rl_grid';
+import { runToyRlCommand } from './study/rl/toy/grid';
+import { runToySftCommand, TOY_SFT_TASK_IDS } from './study/sft/toy/grid';
+import { runLmPretrainCommand } from './study/pretraining/model';
+import { runLanguageMdlCommand } from './study/extractability/language/grid';
+import { runLanguageSftCommand } from './study/sft/language/grid';
+import { runLanguageRlCommand } from './study/rl/language/grid';
 
 /** Exit codes: 0 done, 1 failed while running, 2 bad command line or configuration. */
 export const EXIT_OK = 0;

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { EXIT_OK, EXIT_USAGE } from '../src/cli';
 import { inProcess } from './cli_in_process';
-import { datasetsPath } from '../src/experiments/paths';
+import { datasetsPath } from '../src/io/paths';
 
 const root = path.resolve(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-toy-rl-'));
@@ -39,7 +39,7 @@ describe('cli toy-rl', () => {
     assert.equal(json.steps.length, 2);
     for (const name of ['env/reward_mean', 'objective/kl', 'objective/kl_coef', 'ppo/loss/total', 'ppo/policy/clipfrac', 'ppo/val/vpred', 'ppo/grad_norm']) assert.ok(name in json.steps[0], name);
     // The step log beside the stored result holds one JSON line per iteration.
-    assert.deepEqual(fs.readFileSync(storeFiles[1], 'utf8').trim().split('\n').map((l) => JSON.parse(l).iteration), [1, 2]);
+    assert.deepEqual(fs.readFileSync(storeFiles[1], 'utf8').trim().split('\n').map((l) => JSON.parse(l).step), [1, 2]);
 
     const again = await inProcess(args.filter((a) => a !== '--force'));
     assert.equal(again.code, EXIT_OK, again.err.join('\n'));
@@ -51,7 +51,7 @@ describe('cli toy-rl', () => {
     const out = path.join(tmp, 'bad.json');
     const cases: [string[], RegExp][] = [
       [['--task', '2', '--rate', '1.5', '--seed', '0', '--out', out], /rate: 1\.5 is outside \[0, 1\]/],
-      [['--task', '7', '--rate', '0', '--seed', '0', '--out', out], /task: 7/],
+      [['--task', '99', '--rate', '0', '--seed', '0', '--out', out], /task: 99/],
       [['--task', '1', '--rate', '0', '--seed', '0'], /out: missing/],
     ];
     for (const [args, message] of cases) {

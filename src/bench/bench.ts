@@ -1,98 +1,93 @@
 /**
- * `npm run bench`: throughput of the project's hot paths on every available tfjs backend, beside the
- * same work in PyTorch CPU, as a markdown table. Not a test: numbers depend on the machine and its load
- * (each line reports the best and the median of N calls).
- * Flags: --quick (small workloads), --backends=tensorflow,wasm,cpu (default: tensorflow,wasm; cpu is slow and
- * runs only the small cases), --no-torch,
- * --rounds=R (repeat the whole sequence R times and keep each line's best round: on a shared machine the
- * load drifts over minutes, and rounds give tfjs and PyTorch the same chances).
- * Env: BENCH_PYTHON (the Python with torch for the reference).
+ * `npm run bench`: the study's hot paths on tfjs beside the same work in PyTorch CPU, measured in
+ * pairs (see paired.ts): per line, tfjs and PyTorch rounds alternate, PyTorch in one persistent
+ * process (bench_torch_server.py), and the table gives the median and the range of the per-pair
+ * tokens/s ratios, the machine's load, and the thread counts of both sides (set equal). Then the
+ * peak RSS of one laptop PPO run and one laptop probe run, each in a child process.
+ * Flags: --quick (small batches, 3 pairs), --pairs=N (default 5), --threads=N (both sides; default:
+ * one per core), --only=id,id (lines by id), --no-torch, --no-rss. No PyTorch found: tfjs lines only,
+ * with one line saying so. Not a test: the numbers depend on the machine.
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BACKEND_NAMES, describeBackend, initBackend, type BackendName } from '../backend';
-import { ConfigError, checkInt, oneOf } from '../util/assert';
-import { gptBench } from './gpt_bench';
-import { ppoBench } from './ppo_bench';
-import { benchMdl, type MdlBenchRow } from './mdl_bench';
-import { findPython, markdownTable, runTorchReference, type BenchModule, type BenchRow } from './harness';
+import { describeBackend, initBackend, setNativeThreads } from '../backend';
+import { ConfigError, checkInt } from '../util/assert';
+import { benchLines } from './lines';
+import { pairedTable, runPairedLine, type PairedResult } from './paired';
+import { TorchServer } from './torch_server';
 
-/** Registered modules, in table order; PPO and MDL lines add theirs here. */
-const MODULES: BenchModule[] = [gptBench, ppoBench];
+const FLAG = /^--(quick|no-torch|no-rss|pairs=\d+|threads=\d+|only=[\w,-]+)$/;
+
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+/** Peak RSS of one CLI run in a child process (same thread settings), or a reason. */
+function peakRss(root: string, label: string, args: string[]): string {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'bench', 'peak_rss.ts'), ...args], { cwd: root, encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
+  const last = (res.stdout || '').trim().split('\n').pop() ?? '';
+  if (res.status !== 0 || !last.startsWith('{')) return `| ${label} | failed: ${(res.stderr || res.error?.message || '').trim().split('\n').pop()} | |`;
+  const r = JSON.parse(last) as { ms: number; maxRssMiB: number };
+  return `| ${label} | ${Math.round(r.maxRssMiB)} MiB | ${(r.ms / 1000).toFixed(1)} s |`;
+}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  for (const a of argv) {
-    if (!/^--(quick|no-torch|no-mdl|backends=.+|rounds=\d+)$/.test(a)) throw new ConfigError(`bench: unknown argument '${a}'; expected --quick, --no-torch, --no-mdl, --backends=a,b or --rounds=N`);
-  }
+  for (const a of argv) if (!FLAG.test(a)) throw new ConfigError(`bench: unknown argument '${a}'; expected --quick, --pairs=N, --threads=N, --only=id,id, --no-torch or --no-rss`);
   const quick = argv.includes('--quick');
-  const withTorch = !argv.includes('--no-torch');
-  const backendsArg = argv.find((a) => a.startsWith('--backends='))?.slice('--backends='.length);
-  const requested = (backendsArg ? backendsArg.split(',') : ['tensorflow', 'wasm']).map((b) => oneOf('--backends', b, BACKEND_NAMES));
+  const pairs = checkInt('--pairs', Number(flagValue(argv, 'pairs') ?? (quick ? 3 : 5)), 1, 100);
+  const threads = checkInt('--threads', Number(flagValue(argv, 'threads') ?? os.cpus().length), 1, 256);
   const root = path.resolve(__dirname, '..', '..');
-  const opts = { quick };
-  const rounds = checkInt('--rounds', Number(argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 1), 1, 20);
-  const best = new Map<string, BenchRow>(); // best round per line
-  const keep = (r: BenchRow) => {
-    const key = `${r.module}|${r.case}|${r.line}|${r.backend}`;
-    const old = best.get(key);
-    if (!old || r.tokensPerSec > old.tokensPerSec) best.set(key, r);
-  };
-  const notes = new Set<string>();
-  console.log(`# bench${quick ? ' (quick)' : ''}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0].toFixed(2)}, node ${process.version}, ${rounds} round(s)`);
-  for (let round = 0; round < rounds; round++) {
-    for (const backend of requested as BackendName[]) {
-      let report;
-      try {
-        report = await initBackend(backend);
-      } catch (e) {
-        notes.add(`${backend}: not available (${String(e instanceof Error ? e.message : e).split('\n')[0]})`);
-        continue;
-      }
-      console.log(`- round ${round + 1}: ${describeBackend(report)}`);
-      for (const m of MODULES) {
-        if (m.skip?.[backend]) {
-          notes.add(`${m.name} on ${backend}: skipped, ${m.skip[backend]}`);
-          continue;
-        }
-        for (const r of await m.run(backend, opts)) {
-          console.log(`  ${r.module} | ${r.case} | ${r.line}: ${Math.round(r.tokensPerSec)} tokens/s`);
-          keep(r);
-        }
-      }
-    }
-    if (withTorch) {
-      for (const m of MODULES) {
-        const t = runTorchReference(m, opts, root);
-        if (t.info) console.log(`- round ${round + 1}: PyTorch reference, ${t.info}`);
-        if (t.note) notes.add(t.note);
-        t.rows.forEach(keep);
-      }
-    }
+  let lines = benchLines(quick);
+  const only = flagValue(argv, 'only')?.split(',');
+  if (only) {
+    const unknown = only.filter((id) => !lines.some((l) => l.id === id));
+    if (unknown.length) throw new ConfigError(`--only: '${unknown[0]}' unknown; expected ids among ${lines.map((l) => l.id).join(', ')}`);
+    lines = lines.filter((l) => only.includes(l.id));
   }
-  console.log(`# load average at the end ${os.loadavg()[0].toFixed(2)}`);
-  const rows = [...best.values()];
-  console.log('\n' + markdownTable(rows));
-  if (notes.size) console.log('\n' + [...notes].map((n) => `- ${n}`).join('\n'));
-  console.log(`\nTokens/s from the best of N timed calls after 2 warm-up calls${rounds > 1 ? `, best of ${rounds} rounds` : ''}; tfjs / PyTorch above 1 means tfjs is faster.`);
-  if (!argv.includes('--no-mdl')) {
-    // MDL probe lines: one probe training step, scoring and a whole online code, on the first backend asked for.
-    await initBackend(requested[0]);
-    const mdlRows = await benchMdl({ repeats: quick ? 3 : 20, python: withTorch ? findPython(root) : null, online: !quick });
-    console.log('\n## MDL probe (toy encoder)\n\n' + mdlMarkdown(mdlRows));
+
+  setNativeThreads(threads, threads); // before tfjs-node loads: TF reads them once
+  const backend = await initBackend();
+  const torch = argv.includes('--no-torch') ? '--no-torch given' : await TorchServer.start(root, threads);
+  const server = typeof torch === 'string' ? null : torch;
+  const loadStart = os.loadavg();
+  console.log(`# bench ${new Date().toISOString().slice(0, 10)}${quick ? ' (quick)' : ''}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, ${pairs} pairs per line`);
+  console.log(`- tfjs: ${describeBackend(backend)}, TF_NUM_INTRAOP_THREADS=${process.env.TF_NUM_INTRAOP_THREADS}, TF_NUM_INTEROP_THREADS=${process.env.TF_NUM_INTEROP_THREADS}`);
+  console.log(server ? `- PyTorch: torch ${server.info.torch} CPU, transformers ${server.info.transformers}, ${server.info.threads} threads (interop ${server.info.interop}), one persistent process` : `- PyTorch: none, tfjs lines only (${torch})`);
+  console.log(`- load average before: ${loadStart.map((x) => x.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`);
+  const results: PairedResult[] = [];
+  try {
+    for (const line of lines) {
+      const r = await runPairedLine(line, server, pairs);
+      const ratio = r.ratios.length ? `, ratio ${r.ratios.map((x) => x.toFixed(2)).join(' ')}` : '';
+      console.log(`  ${line.id}: tfjs ${Math.round(r.tfjsTokensPerSec)} tokens/s${r.torchTokensPerSec === null ? '' : `, PyTorch ${Math.round(r.torchTokensPerSec)}`}${ratio}${r.leakedTensors ? `, LEAKED ${r.leakedTensors} tensors` : ''}`);
+      results.push(r);
+    }
+  } finally {
+    server?.close();
+  }
+  const loadEnd = os.loadavg();
+  console.log(`- load average after: ${loadEnd.map((x) => x.toFixed(2)).join(' / ')}`);
+  console.log('\n' + pairedTable(results));
+  console.log(`\nRatio = tfjs tokens/s / PyTorch tokens/s of one tfjs round and the PyTorch round after it (above 1: tfjs faster), median over ${pairs} pairs; tokens/s columns are medians over rounds.`);
+
+  if (!argv.includes('--no-rss') && !quick) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rss-'));
+    console.log('\n| run (laptop preset, child process) | peak RSS | wall time |\n|---|---:|---:|');
+    console.log(peakRss(root, 'toy PPO run (task 1, rate 0, seed 0)', ['toy-rl', '--task', '1', '--rate', '0', '--seed', '0', '--preset', 'laptop', '--force', '--out', path.join(tmp, 'rl.json')]));
+    console.log(peakRss(root, 'toy MDL probe run (task 1, feature t, seed 0)', ['toy-mdl', '--task', '1', '--feature', 't', '--seed', '0', '--preset', 'laptop', '--force', '--results-dir', tmp, '--out', path.join(tmp, 'mdl.json')]));
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function mdlMarkdown(rows: readonly MdlBenchRow[]): string {
-  const fmt = (x: number | null, digits: number) => (x === null ? '' : x.toFixed(digits));
-  return [
-    '| case | line | implementation | examples/s | ms per call | note |',
-    '|---|---|---|---:|---:|---|',
-    ...rows.map((r) => `| ${r.case} | ${r.line} | ${r.impl} | ${fmt(r.examplesPerSec, 0)} | ${fmt(r.msPerCall, 1)} | ${r.note} |`),
-  ].join('\n');
-}
-
-main().catch((e) => {
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exitCode = 2;
+    return;
+  }
   console.error(e);
-  process.exit(1);
+  process.exitCode = 1;
 });

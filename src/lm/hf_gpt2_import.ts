@@ -4,14 +4,14 @@
  * folder's `merges.txt`. Our byte-level BPE numbers tokens as GPT-2 does (256 bytes in GPT-2's
  * byte order, merges in rank order, then `<|endoftext|>` = 50,256), so GPT-2's merges give GPT-2's
  * ids; `vocab.json`, when present, is checked id for id. Our tokenizer adds `<|pad|>` after EOS
- * (the study padded with EOS, a defect STUDY.md lists), so the embedding gets one extra row, as
+ * (the study padded with EOS, a defect docs/study.md lists), so the embedding gets one extra row, as
  * Hugging Face `resize_token_embeddings` does after `add_special_tokens({'pad_token': ...})`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { importHfGpt2 } from '../io/checkpoint';
-import { BpeTokenizer } from '../models/bpe_tokenizer';
+import { importHfGpt2 } from './checkpoint';
+import { BpeTokenizer } from '../tokenizer/bpe_tokenizer';
 import { GPT } from '../models/gpt';
 import { ConfigError } from '../util/assert';
 

@@ -7,12 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../models/gpt';
-import { decoupledWeightDecay } from '../rl/adamw';
-import { gradientsWithNorm } from '../rl/grad_clip';
+import { decoupledWeightDecay } from '../optim/adamw';
+import { gradientsWithNorm } from '../optim/grad_clip';
 import { checkInt, checkRange } from '../util/assert';
 import type { Rng } from '../util/rng';
 import { causalLmLossNats, causalLmNllSum } from './causal_lm_loss';
-import { checkLrSchedule, learningRateAt, type LrScheduleConfig } from './lr_schedule';
+import { checkLrSchedule, learningRateAt, type LrScheduleConfig } from '../optim/lr_schedule';
 import { fixedWindows, sampleWindows } from './token_stream';
 
 /** Settings of one pre-training run (the schedule's fields plus these). */

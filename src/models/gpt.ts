@@ -17,9 +17,9 @@ import { cacheLength, type KVCache } from './kv_cache';
 
 /** Architecture of a GPT-2 model. */
 export interface GPTConfig {
-  /** Rows of the token embedding; toy 12 (digits + pad/unk, STUDY.md), GPT-2 50,257. */
+  /** Rows of the token embedding; toy 12 (digits + pad/unk, docs/study.md), GPT-2 50,257. */
   readonly vocabSize: number;
-  /** Longest sequence (rows of `wpe`); toy 19 (STUDY.md), GPT-2 1,024. */
+  /** Longest sequence (rows of `wpe`); toy 19 (docs/study.md), GPT-2 1,024. */
   readonly nPositions: number;
   /** Width d_model; toy 256, GPT-2 small 768. */
   readonly dModel: number;
@@ -37,7 +37,7 @@ export interface GPTConfig {
 
 /** Named architectures used by the study. */
 export const GPT_CONFIGS = {
-  /** Toy policy and value network of the synthetic tasks (STUDY.md: 4 layers, 4 heads, width 256, vocab 12, context 19). */
+  /** Toy policy and value network of the synthetic tasks (docs/study.md: 4 layers, 4 heads, width 256, vocab 12, context 19). */
   toyPolicy: { vocabSize: 12, nPositions: 19, dModel: 256, nLayer: 4, nHead: 4, dropout: 0.1, tiedEmbeddings: true, layerNormEps: 1e-5 },
   /** GPT-2 small (HF `gpt2`, `lvwerra/gpt2-imdb`). */
   gpt2Small: { vocabSize: 50257, nPositions: 1024, dModel: 768, nLayer: 12, nHead: 12, dropout: 0.1, tiedEmbeddings: true, layerNormEps: 1e-5 },

@@ -38,7 +38,7 @@ export interface ProbeEncoderConfig {
   readonly identicalLayerInit: boolean;
 }
 
-/** The toy probe of the RL study (STUDY.md: 2 layers, width 256, 4 heads, sinusoidal positions). */
+/** The toy probe of the RL study (docs/study.md: 2 layers, width 256, 4 heads, sinusoidal positions). */
 export const TOY_PROBE_CONFIG: ProbeEncoderConfig = Object.freeze({
   vocabSize: 10,
   maxLen: 10,

@@ -15,7 +15,7 @@ import { disposeCache, type KVCache } from './kv_cache';
 
 /** Options of `generate`. Defaults are TRL's/RL4LMs' sampling settings (temperature 1, no top-k/p). */
 export interface GenerateOptions {
-  /** Response tokens per row (the result always has this many columns); toy 5, language 48 (STUDY.md). */
+  /** Response tokens per row (the result always has this many columns); toy 5, language 48 (docs/study.md). */
   readonly maxNewTokens: number;
   /** Softmax temperature; 0 = greedy argmax. Default 1. */
   readonly temperature?: number;

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, checkInt, checkRange } from '../util/assert';
-import { decoupledWeightDecay } from '../rl/adamw';
+import { FlatAdam } from '../tensor/flat_adam';
 import type { Rng } from '../util/rng';
 import type { BlockScores, LabelledExample, Probe, ProbeScorer } from './online_code';
 
@@ -44,7 +44,7 @@ export interface ProbeTrainingConfig {
   readonly weightDecay?: number;
 }
 
-/** The toy probe's training (STUDY.md: Adam 1e-4, batch 64, 10 epochs per block). */
+/** The toy probe's training (docs/study.md: Adam 1e-4, batch 64, 10 epochs per block). */
 export const TOY_PROBE_TRAINING: ProbeTrainingConfig = Object.freeze({ epochs: 10, batchSize: 64, learningRate: 1e-4, evalBatchSize: 256 });
 
 /** PyTorch `torch.optim.Adam` defaults; tfjs would otherwise use eps 1e-7. */
@@ -131,7 +131,8 @@ export async function trainClassifier(
   checkRange('learningRate', cfg.learningRate, 0, 1);
   const weightDecay = cfg.weightDecay === undefined ? 0 : checkRange('weightDecay', cfg.weightDecay, 0, 10);
   if (data.n === 0) throw new ConfigError('data: is empty; expected at least 1 training example');
-  const optimizer: tf.Optimizer = tf.train.adam(cfg.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
+  // Adam over all variables as one flat vector (tensor/flat_adam.ts): torch's arithmetic in a few kernels per step.
+  const optimizer = new FlatAdam(model.trainableVariables, cfg.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
   const order = Array.from({ length: data.n }, (_, i) => i);
   const lossNatsPerEpoch: number[] = [];
   try {
@@ -144,16 +145,9 @@ export async function trainClassifier(
           const batch = batchTensors(data, rows);
           const labels = tf.tensor1d(Int32Array.from(rows, (r) => data.labels[r]), 'int32'); // [batch] int32
           const lossFn = () => meanCrossEntropyNats(classifierLogits(model, batch, true), labels);
-          let loss: tf.Scalar;
-          if (weightDecay === 0) {
-            loss = optimizer.minimize(lossFn, true, model.trainableVariables) as tf.Scalar;
-          } else {
-            // AdamW: gradients at the current weights, then torch's p *= 1 - lr * wd, then the Adam step.
-            const { value, grads } = tf.variableGrads(lossFn, model.trainableVariables);
-            decoupledWeightDecay(model.trainableVariables, cfg.learningRate, weightDecay);
-            optimizer.applyGradients(grads);
-            loss = value;
-          }
+          // AdamW when weightDecay > 0: torch's p *= 1 - lr * wd, then the Adam step, inside applyGradients.
+          const { value: loss, grads } = tf.variableGrads(lossFn, model.trainableVariables);
+          optimizer.applyGradients(grads, { maxGradNorm: null, weightDecay });
           return tf.add(lossSum, tf.mul(loss, rows.length)) as tf.Scalar;
         });
         // carry: the running loss sum leaves the step's tidy; free the previous one

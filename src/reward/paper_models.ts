@@ -1,5 +1,5 @@
 /**
- * Checks the paths a user gives for the `paper` preset's own models and data (STUDY.md: policy
+ * Checks the paths a user gives for the `paper` preset's own models and data (docs/study.md: policy
  * lvwerra/gpt2-imdb, reward lvwerra/distilbert-imdb, IMDB reviews) before anything is loaded, and
  * says in one message every folder or file that is missing and what belongs inside. The file system
  * is read through a probe argument, so the check itself is pure and tests pass a fake one.

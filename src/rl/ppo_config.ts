@@ -3,7 +3,7 @@
  * used by the paper's sentiment experiments) and `rl4lms` (RL4LMs/stable-baselines3 PPO, used by
  * the toy experiments). Variants differ only in these values; the math reads them.
  * Sources: TRL v0.7.11 `trl/trainer/ppo_config.py`; RL4LMs `rl4lms/algorithms/ppo/ppo.py`
- * (SB3 1.5 defaults); STUDY.md for the values the authors set.
+ * (SB3 1.5 defaults); docs/study.md for the values the authors set.
  */
 import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
 import { KL_PENALTY_KINDS, KLPenaltyKind } from './kl';
@@ -23,11 +23,11 @@ export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['adam', 'adamw'];
 
 /** Every PPO setting the rollout, the math and the trainer read. Read-only; derive, never mutate. */
 export interface PPOConfig {
-  /** Learning rate of the optimizer; TRL 0.7 default 1.41e-5; RL4LMs toy 1e-4 (STUDY.md). */
+  /** Learning rate of the optimizer; TRL 0.7 default 1.41e-5; RL4LMs toy 1e-4 (docs/study.md). */
   readonly learningRate: number;
-  /** Optimizer: TRL builds torch `Adam(lr)`; RL4LMs toy uses AdamW (STUDY.md). */
+  /** Optimizer: TRL builds torch `Adam(lr)`; RL4LMs toy uses AdamW (docs/study.md). */
   readonly optimizer: OptimizerKind;
-  /** Decoupled weight decay (AdamW only); TRL 0 (Adam); RL4LMs toy 1e-6 (STUDY.md). */
+  /** Decoupled weight decay (AdamW only); TRL 0 (Adam); RL4LMs toy 1e-6 (docs/study.md). */
   readonly weightDecay: number;
   /** Adam beta1; torch default 0.9 (both variants). */
   readonly adamBeta1: number;
@@ -43,9 +43,9 @@ export interface PPOConfig {
   readonly miniBatchSize: number;
   /** Minibatches accumulated per optimizer step (TRL `gradient_accumulation_steps`); default 1 (both). */
   readonly gradientAccumulationSteps: number;
-  /** Passes over each rollout batch (TRL `ppo_epochs` 4; RL4LMs `n_epochs` 5 in STUDY.md). */
+  /** Passes over each rollout batch (TRL `ppo_epochs` 4; RL4LMs `n_epochs` 5 in docs/study.md). */
   readonly ppoEpochs: number;
-  /** PPO iterations (rollout + update) per run: TRL 24,576 prompts / 256 = 96 (STUDY.md); RL4LMs 100 (STUDY.md). */
+  /** PPO iterations (rollout + update) per run: TRL 24,576 prompts / 256 = 96 (docs/study.md); RL4LMs 100 (docs/study.md). */
   readonly nIterations: number;
   /** Discount factor; TRL default 1; RL4LMs/SB3 0.99. */
   readonly gamma: number;
@@ -59,7 +59,7 @@ export interface PPOConfig {
   readonly valueLoss: ValueLossKind;
   /** Weight of the value loss in the total loss; TRL default 0.1; SB3/RL4LMs 0.5. */
   readonly vfCoef: number;
-  /** Weight of the entropy bonus (loss -= entCoef * mean entropy); TRL has none (0); RL4LMs toy 0 (STUDY.md). */
+  /** Weight of the entropy bonus (loss -= entCoef * mean entropy); TRL has none (0); RL4LMs toy 0 (docs/study.md). */
   readonly entCoef: number;
   /** Global gradient-norm clip; TRL default null (off); SB3/RL4LMs 0.5. */
   readonly maxGradNorm: number | null;
@@ -71,7 +71,7 @@ export interface PPOConfig {
   readonly whitenRewards: boolean;
   /** Adaptive KL coefficient (TRL `adap_kl_ctrl`, default true); false = fixed at `initKlCoef` (RL4LMs toy). */
   readonly adapKlCtrl: boolean;
-  /** Initial (or fixed) KL penalty coefficient beta; TRL default 0.2; RL4LMs toy 0 (STUDY.md). */
+  /** Initial (or fixed) KL penalty coefficient beta; TRL default 0.2; RL4LMs toy 0 (docs/study.md). */
   readonly initKlCoef: number;
   /** Per-token KL estimator in the reward: kl (k1) | abs | mse | full; TRL default 'kl' (RL4LMs uses k1 too). */
   readonly klPenalty: KLPenaltyKind;

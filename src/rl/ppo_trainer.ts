@@ -11,8 +11,7 @@ import type { GPT } from '../models/gpt';
 import { logprobsFromLogits } from '../tensor/logprobs';
 import { ConfigError } from '../util/assert';
 import type { Rng } from '../util/rng';
-import { decoupledWeightDecay } from './adamw';
-import { gradientsWithNorm } from './grad_clip';
+import { FlatAdam } from '../tensor/flat_adam';
 import { computeAdvantages } from './gae';
 import { makeKLController, type KLController } from './kl_controller';
 import type { PPOConfig } from './ppo_config';
@@ -47,7 +46,7 @@ export class NonFiniteLossError extends Error {
 
 /** Owns the optimizer and the KL controller; policy, critic and reference stay owned by the caller. */
 export class PPOTrainer {
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: FlatAdam;
   private readonly kl: KLController;
   private readonly variables: tf.Variable[];
   private nSteps = 0;
@@ -62,9 +61,11 @@ export class PPOTrainer {
   ) {
     // One optimizer over policy and critic, as SB3 (one `policy` module holds both); TRL's value
     // head sits on the policy trunk, so it is one parameter set there too.
-    this.optimizer = tf.train.adam(cfg.learningRate, cfg.adamBeta1, cfg.adamBeta2, cfg.adamEps);
+    // Adam over all variables as one flat vector, with the global-norm clip and AdamW's decay folded
+    // in (tensor/flat_adam.ts): torch's arithmetic in a few kernels instead of ~20 per variable.
     this.kl = makeKLController(cfg);
     this.variables = [...policy.trainableVariables, ...critic.trainableVariables];
+    this.optimizer = new FlatAdam(this.variables, cfg.learningRate, cfg.adamBeta1, cfg.adamBeta2, cfg.adamEps);
   }
 
   /** Current KL coefficient beta. */
@@ -189,9 +190,8 @@ export class PPOTrainer {
       }, this.variables);
       // `loss` is also the kept `loss/total` statistic; the tidy frees it with the other temporaries.
       void loss;
-      const { grads: applied, norm } = gradientsWithNorm(grads, cfg.maxGradNorm);
-      if (cfg.optimizer === 'adamw') decoupledWeightDecay(this.variables, cfg.learningRate, cfg.weightDecay);
-      this.optimizer.applyGradients(applied);
+      // Clip to maxGradNorm (null: none), decoupled decay for 'adamw', Adam; the norm is before clipping.
+      const norm = this.optimizer.applyGradients(grads, { maxGradNorm: cfg.maxGradNorm, weightDecay: cfg.optimizer === 'adamw' ? cfg.weightDecay : 0 });
       const vec = tf.stack([...kept, norm]) as tf.Tensor1D; // [n_stats + 2]
       kept.forEach((t) => t.dispose());
       return vec;

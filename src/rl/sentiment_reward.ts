@@ -1,5 +1,5 @@
 /**
- * The sentiment reward of the natural-language study (STUDY.md "Natural-language tasks"): a
+ * The sentiment reward of the natural-language study (docs/study.md "Natural-language tasks"): a
  * sentiment score of prompt + response, signed by the label, `reward = score * (2*label - 1)`
  * (the authors' `trl_run.py` `pos_logit_to_reward`), so the policy should write positively iff t
  * holds. The study scored with the POSITIVE logit of a DistilBERT IMDB classifier, which cannot be

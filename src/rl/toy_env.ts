@@ -1,5 +1,5 @@
 /**
- * The synthetic RL environment of Cruz et al. (STUDY.md "RL on synthetic tasks"): a prompt is one
+ * The synthetic RL environment of Cruz et al. (docs/study.md "RL on synthetic tasks"): a prompt is one
  * example's 10 symbols; the policy writes 5 tokens; the reward counts the steps of a strictly
  * ascending (label 1) or descending (label 0) run from the first generated digit, divided by 4.
  * Vocabulary: symbols 0..V-1 are token ids 0..V-1, then pad and unk (the study's 12 tokens at V = 10).
@@ -15,7 +15,7 @@ import type { Example, Partition } from '../tasks/types';
 import type { Rng } from '../util/rng';
 import { toyRewardFromTokenIds } from './toy_reward';
 
-/** Response tokens per episode (STUDY.md: the policy samples up to 5 tokens; no EOS, so exactly 5). */
+/** Response tokens per episode (docs/study.md: the policy samples up to 5 tokens; no EOS, so exactly 5). */
 export const TOY_RESPONSE_TOKENS = 5;
 
 /** Token ids of the toy policy for a vocabulary of `vocab` symbols. */
@@ -30,7 +30,7 @@ export interface ToyVocab {
   readonly size: number;
 }
 
-/** The toy vocabulary for `vocab` symbols (STUDY.md: 10 digits + pad/unk = 12). */
+/** The toy vocabulary for `vocab` symbols (docs/study.md: 10 digits + pad/unk = 12). */
 export function toyVocab(vocab: number): ToyVocab {
   return { symbols: vocab, padId: vocab, unkId: vocab + 1, size: vocab + 2 };
 }

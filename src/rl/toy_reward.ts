@@ -1,5 +1,5 @@
 /**
- * Reward of the synthetic RL task (STUDY.md "RL on synthetic tasks"): read the generated digits and
+ * Reward of the synthetic RL task (docs/study.md "RL on synthetic tasks"): read the generated digits and
  * count the steps that continue a strictly ascending run (label 1) or strictly descending run
  * (label 0) from the first digit, stopping at the first break; reward = count / 4, so five digits
  * give {0, .25, .5, .75, 1}. Follows the authors' RL4LMs fork (diogo-cruz/RL4LMs d93a0ca,

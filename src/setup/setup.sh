@@ -242,8 +242,99 @@ step_kernel() {
   say "tslab kernel: registered in .venv/share/jupyter/kernels (starts $tslab)"
 }
 
+# ---------------------------------------------------------------------------------------------
+# >>> slurm (grid tests): a local one-node Slurm for test/grid/slurm.test.ts >>>
+# Debian's munge, slurmctld, slurmd and slurm-client, installed only when missing and only as
+# root with apt-get (the test skips with one line elsewhere; with CI=true it fails instead).
+# Nothing is started here: the test starts and stops its own cluster on 127.0.0.1.
+# ---------------------------------------------------------------------------------------------
+step_slurm() {
+  local t=$SECONDS log="$STATE/slurm.log" pkgs='munge slurmctld slurmd slurm-client'
+  if [[ $FORCE == 0 && -x /usr/sbin/slurmctld && -x /usr/sbin/slurmd && -x /usr/sbin/munged && -x /usr/bin/sbatch ]]; then
+    say "slurm (tests): installed (slurmctld $(dpkg-query -W -f='${Version}' slurmctld 2>/dev/null || echo '?'))"
+    echo "$pkgs" >"$STATE/slurm.stamp"
+    return
+  fi
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    say "slurm (tests): not installed and not root with apt-get; the Slurm grid test will be skipped (as root: apt-get install $pkgs)"
+    return
+  fi
+  : >"$log"
+  if run_logged "$log" apt-get update -q && DEBIAN_FRONTEND=noninteractive run_logged "$log" apt-get install -y -q --no-install-recommends $pkgs; then
+    echo "$pkgs" >"$STATE/slurm.stamp"
+    say "slurm (tests): installed $pkgs ($((SECONDS - t)) s)"
+  else
+    say "slurm (tests): apt-get install FAILED (log: ${log#$ROOT/}); the Slurm grid test will be skipped outside CI"
+  fi
+  # slurmctld binds to what `hostname -s` resolves to; make it resolve (to loopback) if it does not.
+  local host; host="$(hostname -s 2>/dev/null || true)"
+  if [[ -n "$host" ]] && ! getent hosts "$host" >/dev/null 2>&1; then
+    echo "127.0.0.1 $host" >>/etc/hosts && say "slurm (tests): added '127.0.0.1 $host' to /etc/hosts"
+  fi
+}
+# <<< slurm (grid tests) <<<
+
+# ---------------------------------------------------------------------------------------------
+# >>> chromium (browser test): Debian's chromium for test/browser/jupyterlab.browser.ts >>>
+# Installed only when /usr/bin/chromium is missing, as root (or under CI=true with passwordless
+# sudo) with apt-get; playwright-core drives it (Playwright's own browser downloads are not
+# reachable here). A failed install is stamped, so later runs skip it until --force; elsewhere the
+# browser test skips with one line (with CI=true it fails instead).
+# ---------------------------------------------------------------------------------------------
+step_chromium() {
+  local t=$SECONDS log="$STATE/chromium.log" stamp="$STATE/chromium.stamp" sudo=()
+  if [[ -x /usr/bin/chromium ]]; then
+    say "chromium (browser test): $(/usr/bin/chromium --version 2>/dev/null | head -n 1 || echo installed)"
+    return
+  fi
+  if [[ $FORCE == 0 && -f "$stamp" ]]; then
+    say "chromium (browser test): not installed ($(cat "$stamp")); npm run setup -- --force retries"
+    return
+  fi
+  if [[ "$(id -u)" != 0 ]]; then
+    if [[ "${CI:-}" == true ]] && sudo -n true >/dev/null 2>&1; then sudo=(sudo -n); else
+      say "chromium (browser test): not installed and not root; the browser test will be skipped (as root: apt-get install chromium)"
+      return
+    fi
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "chromium (browser test): no apt-get here; install Chromium at /usr/bin/chromium, or the browser test will be skipped"
+    return
+  fi
+  : >"$log"
+  if run_logged "$log" "${sudo[@]}" apt-get update -q &&
+    run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium &&
+    [[ -x /usr/bin/chromium ]]; then
+    rm -f "$stamp"
+    say "chromium (browser test): installed $(/usr/bin/chromium --version 2>/dev/null | head -n 1) ($((SECONDS - t)) s)"
+  else
+    echo "apt-get install chromium failed on $(date -u +%F); log: ${log#$ROOT/}" >"$stamp"
+    say "chromium (browser test): apt-get install FAILED (log: ${log#$ROOT/}); the browser test will be skipped outside CI"
+  fi
+}
+# <<< chromium (browser test) <<<
+
+# ---------------------------------------------------------------------------------------------
+# >>> nbstrip (clean notebooks): the git clean filter named in .gitattributes >>>
+# `git add` stores notebooks/*.ipynb without outputs (src/notebooks/clean_notebooks.ts --strip),
+# whatever a JupyterLab session saved. Only inside a git work tree; writes this clone's .git/config.
+# ---------------------------------------------------------------------------------------------
+step_nbstrip() {
+  git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 0
+  local cmd='node --import tsx src/notebooks/clean_notebooks.ts --strip'
+  if [[ "$(git -C "$ROOT" config --get filter.nbstrip.clean 2>/dev/null)" != "$cmd" ]]; then
+    git -C "$ROOT" config filter.nbstrip.clean "$cmd"
+    git -C "$ROOT" config filter.nbstrip.smudge cat
+  fi
+  say "nbstrip git filter: notebooks/*.ipynb are committed without outputs"
+}
+# <<< nbstrip (clean notebooks) <<<
+
 step_npm
 step_venv
 step_native_tf
 step_kernel
+step_nbstrip
+step_slurm
+step_chromium
 say "done in $((SECONDS - T_ALL)) s"

@@ -1,5 +1,5 @@
 /**
- * Lovering et al.'s measures of a fine-tuned classifier (STUDY.md "Measures of feature use"):
+ * Lovering et al.'s measures of a fine-tuned classifier (docs/study.md "Measures of feature use"):
  * error per held-out partition (s-only error = use of the spurious feature; t-only error = failure
  * to use t alone), test accuracy over all partitions, and the smallest rate whose test accuracy
  * exceeds 0.99.

@@ -1,5 +1,5 @@
 /**
- * Feature rules of the synthetic tasks (Lovering et al. 2021, section 4; STUDY.md "Synthetic
+ * Feature rules of the synthetic tasks (Lovering et al. 2021, section 4; docs/study.md "Synthetic
  * tasks"): a checker `holds(seq)` and an `insert` that makes the rule hold by splicing in its
  * pattern. Insertions follow the toy generator of the authors' code (`toy.py`, `get_one`,
  * `get_first_and_last_duplicate`, `get_prefix_duplicate`, `get_contains_first`, `get_duplicate`).

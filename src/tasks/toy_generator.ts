@@ -1,5 +1,5 @@
 /**
- * Lovering's toy generator (Lovering et al. 2021, section 4; STUDY.md "Synthetic tasks"):
+ * Lovering's toy generator (Lovering et al. 2021, section 4; docs/study.md "Synthetic tasks"):
  * sequences of `length` symbols from 0..vocab-1 for a pair of rules (target t, spurious s).
  * Filler is uniform over the symbols that neither rule reserves; a present rule's pattern is
  * spliced in (s first, then t, as `toy.py` does); every example is resampled until t and s hold

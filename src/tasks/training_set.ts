@@ -1,5 +1,5 @@
 /**
- * Training sets at s-only rate p (Lovering et al. 2021, section 3; STUDY.md "Rate"): a share p
+ * Training sets at s-only rate p (Lovering et al. 2021, section 3; docs/study.md "Rate"): a share p
  * of s_only examples (label 0, evidence against s), the rest split between both and neither,
  * and never t_only, so at p = 0 the two features are perfectly confounded.
  */
@@ -9,7 +9,7 @@ import type { PartitionCounts } from './partitions';
 import { generateExamples, type ToyTask } from './toy_generator';
 import type { Example } from './types';
 
-/** The s-only rates of the synthetic study (STUDY.md). */
+/** The s-only rates of the synthetic study (docs/study.md). */
 export const TOY_RATES = [0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5] as const;
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import type { TopLevelSpec } from 'vega-lite';
-import { figuresPath } from '../experiments/paths';
+import { figuresPath } from '../io/paths';
 import { renderSvg, saveFigure, uniquifySvgIds } from './render';
 import {
   escapeHtml,

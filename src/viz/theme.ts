@@ -38,7 +38,7 @@ const TABLEAU10 = {
   grey: '#bab0ac',
 } as const;
 
-/** Fixed colour of each synthetic task, by the rule name of its target feature (STUDY.md task list). */
+/** Fixed colour of each synthetic task, by the rule name of its target feature (docs/study.md task list). */
 export const TOY_TASK_COLOURS: Readonly<Record<string, string>> = {
   'contains-1': TABLEAU10.blue,
   'first-last': TABLEAU10.orange,
@@ -47,7 +47,7 @@ export const TOY_TASK_COLOURS: Readonly<Record<string, string>> = {
   'adjacent-duplicate': TABLEAU10.purple,
 };
 
-/** Fixed colour of each language task, by the task id of the authors' code (STUDY.md: 1, 2, 5, 22, 23 in the figures). */
+/** Fixed colour of each language task, by the task id of the authors' code (docs/study.md: 1, 2, 5, 22, 23 in the figures). */
 export const LANGUAGE_TASK_COLOURS: Readonly<Record<number, string>> = {
   1: TABLEAU10.blue,
   2: TABLEAU10.orange,

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { writeSafetensorsFile, type HostTensor } from '../../src/io/safetensors';
 import { loadHfLanguageModel, parseMergesTxt } from '../../src/lm/hf_gpt2_import';
-import { trainBpeTokenizer } from '../../src/models/bpe_tokenizer';
+import { trainBpeTokenizer } from '../../src/tokenizer/bpe_tokenizer';
 import { GPT } from '../../src/models/gpt';
 import { ConfigError } from '../../src/util/assert';
 import { createRng } from '../../src/util/rng';

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
-import { importHfGpt2 } from '../../src/io/checkpoint';
+import { importHfGpt2 } from '../../src/lm/checkpoint';
 import { generate } from '../../src/models/sampling';
 import { createRng } from '../../src/util/rng';
 

@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { saveBpeTokenizer, trainBpeTokenizer } from '../../src/models/bpe_tokenizer';
+import { saveBpeTokenizer, trainBpeTokenizer } from '../../src/tokenizer/bpe_tokenizer';
 import { loadBrownPassages } from '../../src/tasks/language/corpus';
 import { createRng } from '../../src/util/rng';
 

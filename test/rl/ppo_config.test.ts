@@ -4,7 +4,7 @@ import { ConfigError } from '../../src/util/assert';
 import { PPO_CONFIGS, PPO_CONFIG_KEYS, derivePPOBatch, makePPOConfig, validatePPOConfig } from '../../src/rl/ppo_config';
 
 describe('PPO_CONFIGS', () => {
-  it('pins the TRL 0.7 values the sentiment study uses (STUDY.md)', () => {
+  it('pins the TRL 0.7 values the sentiment study uses (docs/study.md)', () => {
     const c = PPO_CONFIGS.trl;
     assert.deepEqual(
       [c.learningRate, c.batchSize, c.miniBatchSize, c.ppoEpochs, c.gamma, c.lam, c.cliprange, c.cliprangeValue, c.vfCoef],
@@ -15,7 +15,7 @@ describe('PPO_CONFIGS', () => {
     assert.equal(c.nIterations * c.batchSize, 24576);
   });
 
-  it('pins the RL4LMs toy values (STUDY.md: 16 envs x 128 steps, minibatch 256, 5 epochs, lr 1e-4, ...)', () => {
+  it('pins the RL4LMs toy values (docs/study.md: 16 envs x 128 steps, minibatch 256, 5 epochs, lr 1e-4, ...)', () => {
     const c = PPO_CONFIGS.rl4lms;
     assert.deepEqual(
       [c.batchUnit, c.batchSize, c.miniBatchSize, c.ppoEpochs, c.learningRate, c.gamma, c.lam, c.cliprange, c.nIterations],

@@ -2,19 +2,19 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
-import { decoupledWeightDecay } from '../../src/rl/adamw';
-import { clipByGlobalNorm, gradientsWithNorm } from '../../src/rl/grad_clip';
+import { decoupledWeightDecay } from '../../src/optim/adamw';
+import { clipByGlobalNorm, gradientsWithNorm } from '../../src/optim/grad_clip';
 import { NonFiniteLossError, PPOTrainer } from '../../src/rl/ppo_trainer';
 import { GPT } from '../../src/models/gpt';
 import { ValueNetwork } from '../../src/models/heads';
 import { collectRollout, disposeRollout } from '../../src/rl/rollout';
 import { PPO_CONFIGS } from '../../src/rl/ppo_config';
 import { createRng } from '../../src/util/rng';
-import { resolveParams } from '../../src/experiments/params';
-import { TOY_RL_PARAMS } from '../../src/experiments/toy_rl_params';
-import { runToyRl, toyRlConfig, type ToyRlConfig } from '../../src/experiments/toy_rl';
+import { resolveParams } from '../../src/study/params/resolve';
+import { TOY_RL_PARAMS } from '../../src/study/rl/toy/schema';
+import { runToyRl, toyRlConfig, type ToyRlConfig } from '../../src/study/rl/toy/run';
 import { makePPOConfig } from '../../src/rl/ppo_config';
-import { buildToyTestSets } from '../../src/experiments/toy_data';
+import { buildToyTestSets } from '../../src/study/data/toy';
 
 before(async () => {
   await initBackend();

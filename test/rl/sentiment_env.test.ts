@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
-import { trainBpeTokenizer } from '../../src/models/bpe_tokenizer';
+import { trainBpeTokenizer } from '../../src/tokenizer/bpe_tokenizer';
 import { GPT } from '../../src/models/gpt';
 import { policyLogprobsAndValues, sequenceMask } from '../../src/rl/rollout';
 import { episodeRewards, leftPad, promptBatch, responseText } from '../../src/rl/sentiment_env';

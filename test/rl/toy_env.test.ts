@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
-import { buildToyTestSets, buildToyTrainingSet, resolveToyDataConfig } from '../../src/experiments/toy_data';
+import { buildToyTestSets, buildToyTrainingSet, resolveToyDataConfig } from '../../src/study/data/toy';
 import { GPT } from '../../src/models/gpt';
 import { TOY_RESPONSE_TOKENS, evaluatePartitions, policyResponder, promptIds, samplePrompts, toyScores, toyVocab, type ToyResponder } from '../../src/rl/toy_env';
 import { createRng } from '../../src/util/rng';
@@ -13,7 +13,7 @@ before(async () => {
 });
 
 describe('toy environment', () => {
-  it('maps the 10 digits to ids 0..9 and adds pad and unk (12 tokens, STUDY.md)', () => {
+  it('maps the 10 digits to ids 0..9 and adds pad and unk (12 tokens, docs/study.md)', () => {
     assert.deepEqual(toyVocab(10), { symbols: 10, padId: 10, unkId: 11, size: 12 });
     assert.deepEqual(promptIds({ text: '3 5 1 0 9' }), [3, 5, 1, 0, 9]);
   });

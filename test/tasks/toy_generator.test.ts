@@ -16,7 +16,7 @@ import type { TaskPair } from '../../src/tasks/types';
 import { ConfigError } from '../../src/util/assert';
 import { createRng } from '../../src/util/rng';
 
-// Independent checkers, written from STUDY.md, not taken from rules.ts.
+// Independent checkers, written from docs/study.md, not taken from rules.ts.
 function oracle(name: string): (seq: number[]) => boolean {
   if (name.startsWith('contains-') && name !== 'contains-first') {
     const k = Number(name.slice('contains-'.length));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { figuresPath } from '../../src/experiments/paths';
+import { figuresPath } from '../../src/io/paths';
 import {
   ProgressDisplay,
   figurePath,

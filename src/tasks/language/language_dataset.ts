@@ -12,7 +12,7 @@ import * as path from 'path';
 import { writeFileAtomic } from '../../io/atomic_write';
 import { formatJsonl, writeJsonl } from '../../io/jsonl';
 import { MANIFEST_FILE, describeFile, makeManifest, manifestMatches, sha256Hex, writeManifest, type Manifest, type ManifestFileEntry } from '../../io/manifest';
-import { BpeTokenizer, DEFAULT_MIN_PAIR_FREQUENCY, DEFAULT_VOCAB_SIZE, loadBpeTokenizer, saveBpeTokenizer, trainBpeTokenizer, type BpeTrainConfig } from '../../models/bpe_tokenizer';
+import { BpeTokenizer, DEFAULT_MIN_PAIR_FREQUENCY, DEFAULT_VOCAB_SIZE, loadBpeTokenizer, saveBpeTokenizer, trainBpeTokenizer, type BpeTrainConfig } from '../../tokenizer/bpe_tokenizer';
 import { ConfigError, checkInt, checkRange } from '../../util/assert';
 import { createRng, type Rng } from '../../util/rng';
 import { PARTITIONS, countPartitions, partitionLabel } from '../partitions';
@@ -30,7 +30,7 @@ export const LANGUAGE_DATA_VERSION = 1;
 export const CORPUS_KIND = 'language-corpus';
 /** Version of the corpus layout. */
 export const CORPUS_VERSION = 1;
-/** The s-only rates of the language study (STUDY.md). */
+/** The s-only rates of the language study (docs/study.md). */
 export const LANGUAGE_RATES = [0, 0.01, 0.05, 0.2, 0.5] as const;
 /** Default training prompts: the study's one pass over 24,576 prompts (96 PPO steps of 256). */
 export const DEFAULT_LANGUAGE_TRAIN_SIZE = 24_576;
@@ -59,7 +59,7 @@ export interface DataTokenizer extends PromptTokenizer {
 export interface LanguageDataParams {
   /** Task id of the authors' code: 0, 1, 2, 5, 6, 8, 9, 12, 22, 23 (figures: 1, 2, 5, 22, 23). Required. */
   readonly task: number | string;
-  /** s-only rate p in [0, 1] (STUDY.md: 0, 0.01, 0.05, 0.2, 0.5). Required. */
+  /** s-only rate p in [0, 1] (docs/study.md: 0, 0.01, 0.05, 0.2, 0.5). Required. */
   readonly rate: number;
   /** Generator seed, integer >= 0; default 0. */
   readonly seed?: number;

@@ -1,5 +1,5 @@
 /**
- * The prefix tasks of the natural-language study (STUDY.md "Natural-language tasks"): each passage
+ * The prefix tasks of the natural-language study (docs/study.md "Natural-language tasks"): each passage
  * yields one prompt per partition by prepending a prefix, and the prompt is cut to its first 16
  * tokens. Prefixes are those of the authors' `imdb_dataset_preprocessing.py` (EdoardoPona/
  * predicting-inductive-biases-RL, branch `13-LLM-finetuning` at 9bd63f2, `make_data_<k>`), read

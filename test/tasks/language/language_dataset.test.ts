@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { readJsonl } from '../../../src/io/jsonl';
 import { readManifest } from '../../../src/io/manifest';
-import { trainBpeTokenizer } from '../../../src/models/bpe_tokenizer';
+import { trainBpeTokenizer } from '../../../src/tokenizer/bpe_tokenizer';
 import { loadCorpus } from '../../../src/tasks/language/corpus';
 import {
   CORPUS_FILES,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { preTokenize, trainBpeTokenizer } from '../../../src/models/bpe_tokenizer';
+import { preTokenize, trainBpeTokenizer } from '../../../src/tokenizer/bpe_tokenizer';
 import { loadCorpus } from '../../../src/tasks/language/corpus';
 import {
   DEFAULT_PROMPT_TOKENS,

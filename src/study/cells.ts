@@ -1,0 +1,101 @@
+/**
+ * A grid is data: for every step of the study, one function lists its cells for a preset and
+ * overrides, each with its run key, its full configuration and the CLI argv that computes exactly
+ * that cell (`npx tsx src/cli.ts <argv...>`). A batch launcher consumes `{ key, argv }`.
+ * The language steps load (or, when none is cached, pre-train) the preset's language model, because
+ * their keys and configurations name the model's weights.
+ */
+import { toyMdlCells } from './extractability/toy/grid';
+import { TOY_MDL_PARAMS } from './extractability/toy/schema';
+import { languageMdlCells } from './extractability/language/grid';
+import { LANGUAGE_MDL_PARAMS } from './extractability/language/schema';
+import { TOY_EXTENSION_PARAMS } from './extension/schema';
+import { toyExtensionTask, toyRlPairCells } from './rl/toy/grid';
+import { toyMdlPairCells } from './extractability/toy/grid';
+import { resolveParams } from './params/resolve';
+import { loadOrTrainLanguageModel } from './pretraining/model';
+import { LANGUAGE_PRETRAINING_PARAMS } from './pretraining/schema';
+import { languageRlCells } from './rl/language/grid';
+import { LANGUAGE_RL_PARAMS } from './rl/language/schema';
+import { toyRlCells } from './rl/toy/grid';
+import { TOY_RL_PARAMS } from './rl/toy/schema';
+import { languageSftCells } from './sft/language/grid';
+import { LANGUAGE_SFT_PARAMS } from './extractability/language/schema';
+import { toySftCells } from './sft/toy/grid';
+import { TOY_SFT_PARAMS } from './extension/schema';
+
+/** One cell of a step's grid. */
+export interface StepCell {
+  /** The run's key in its store (unique within the step). */
+  readonly key: string;
+  /** The run's full configuration, as recorded with its result. */
+  readonly config: unknown;
+  /** The command line (without `npx tsx src/cli.ts`) that computes exactly this cell. */
+  readonly argv: string[];
+}
+
+/** Lists a step's cells for a preset and overrides (the same overrides object a notebook takes). */
+export type ListCells = (preset: string, overrides?: Readonly<Record<string, unknown>>) => Promise<StepCell[]>;
+
+const common = (preset: string, overrides: Readonly<Record<string, unknown>>): string[] => ['--preset', preset, ...(Object.keys(overrides).length > 0 ? ['--overrides', JSON.stringify(overrides)] : [])];
+const resolve = <S extends Parameters<typeof resolveParams>[0]>(schema: S, preset: string, overrides: Readonly<Record<string, unknown>>) => {
+  const known = Object.fromEntries(Object.entries(overrides).filter(([k]) => k in schema));
+  return resolveParams(schema, { preset, overrides: known, env: {} });
+};
+/** The part of `overrides` a command of `schema` accepts (a command rejects other notebooks' keys). */
+const own = (schema: object, overrides: Readonly<Record<string, unknown>>): Record<string, unknown> => Object.fromEntries(Object.entries(overrides).filter(([k]) => k in schema));
+const rateSeedOf = (c: { data: { rate: number }; seed: number }) => ['--rate', String(c.data.rate), '--seed', String(c.seed)];
+
+async function withModel<T>(preset: string, overrides: Readonly<Record<string, unknown>>, body: (lm: Awaited<ReturnType<typeof loadOrTrainLanguageModel>>) => T): Promise<T> {
+  const lm = await loadOrTrainLanguageModel(resolve(LANGUAGE_PRETRAINING_PARAMS, preset, overrides));
+  try {
+    return body(lm);
+  } finally {
+    lm.model.dispose();
+  }
+}
+
+/** Every step's cell lister, by the CLI command that computes one of its cells. */
+export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
+  'toy-mdl': async (preset, overrides = {}) => {
+    const o = own(TOY_MDL_PARAMS, overrides);
+    return toyMdlCells(resolve(TOY_MDL_PARAMS, preset, o)).map((c) => ({ ...c, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...common(preset, o)] }));
+  },
+  'toy-rl': async (preset, overrides = {}) => {
+    const o = own(TOY_RL_PARAMS, overrides);
+    return toyRlCells(resolve(TOY_RL_PARAMS, preset, o)).map((c) => ({ ...c, argv: ['toy-rl', '--task', String(c.config.data.task), ...rateSeedOf(c.config), ...common(preset, o)] }));
+  },
+  'toy-sft': async (preset, overrides = {}) => {
+    const o = own(TOY_SFT_PARAMS, overrides);
+    return toySftCells(resolve(TOY_SFT_PARAMS, preset, o)).map((c) => ({ ...c, argv: ['toy-sft', '--task', String(c.config.task), ...rateSeedOf(c.config), ...common(preset, o)] }));
+  },
+  /** The extension pairs' MDL and RL runs (their SFT runs are `toy-sft` cells with the pair's id). */
+  'toy-extension': async (preset, overrides = {}) => {
+    const p = resolve(TOY_EXTENSION_PARAMS, preset, overrides);
+    const pRl = resolve(TOY_RL_PARAMS, preset, overrides);
+    const pMdl = resolve(TOY_MDL_PARAMS, preset, overrides);
+    const tasks = p.extensionTasks.map(toyExtensionTask);
+    const mdl = toyMdlPairCells(pMdl, tasks, p.extensionSeeds).map((c) => ({ ...c, key: `mdl/${c.key}`, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...common(preset, own(TOY_MDL_PARAMS, overrides))] }));
+    const rl = toyRlPairCells(pRl, tasks, p.extensionRates, p.extensionSeeds).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', String(tasks.find((t) => `task${t.id}` === c.key.split('/')[0])?.id), ...rateSeedOf(c.config), ...common(preset, own(TOY_RL_PARAMS, overrides))] }));
+    return [...mdl, ...rl];
+  },
+  'lm-pretrain': async (preset, overrides = {}) => {
+    const o = own(LANGUAGE_PRETRAINING_PARAMS, overrides);
+    return [{ key: `lm/${preset}`, config: resolve(LANGUAGE_PRETRAINING_PARAMS, preset, o), argv: ['lm-pretrain', ...common(preset, o)] }];
+  },
+  'language-mdl': (preset, overrides = {}) => {
+    const o = own(LANGUAGE_MDL_PARAMS, overrides);
+    const p = resolve(LANGUAGE_MDL_PARAMS, preset, o);
+    return withModel(preset, overrides, (lm) => languageMdlCells(p, lm).map((c) => ({ ...c, argv: ['language-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...common(preset, o)] })));
+  },
+  'language-rl': (preset, overrides = {}) => {
+    const o = own(LANGUAGE_RL_PARAMS, overrides);
+    const p = resolve(LANGUAGE_RL_PARAMS, preset, o);
+    return withModel(preset, overrides, (lm) => languageRlCells(p, lm).map((c) => ({ ...c, argv: ['language-rl', '--task', String(c.config.data.task), ...rateSeedOf(c.config), ...common(preset, o)] })));
+  },
+  'language-sft': (preset, overrides = {}) => {
+    const o = own(LANGUAGE_SFT_PARAMS, overrides);
+    const p = resolve(LANGUAGE_SFT_PARAMS, preset, o);
+    return withModel(preset, overrides, (lm) => languageSftCells(p, lm).map((c) => ({ ...c, argv: ['language-sft', '--task', String(c.config.task), ...rateSeedOf(c.config), ...common(preset, o)] })));
+  },
+};

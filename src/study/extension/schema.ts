@@ -1,0 +1,80 @@
+/**
+ * Parameters of the synthetic hypotheses notebook (04): the MDL grid of notebook 02 and the RL grid
+ * of notebook 03 with the same values (so the notebook reads their cached results and computes
+ * whatever is missing with the same functions), the supervised (Lovering) baseline, and the
+ * extension: rule pairs beyond the paper's four tasks, which H1 needs for statistical power.
+ */
+import type { TaskPair } from '../../tasks/types';
+import { choice, int, list, num, type ParamSchema, type ParamsOf } from '../params/presets';
+import { TOY_MDL_PARAMS } from '../extractability/toy/schema';
+import { TOY_RL_PARAMS } from '../rl/toy/schema';
+
+/**
+ * Rule pairs of the extension, by id (ids continue after the study's tasks 1..5). Chosen to spread
+ * relative extractability on both sides of 1: a target as easy as s (6), easier than s (7, 10),
+ * and harder than s with a spurious feature other than the study's `contains-2` (8, 9, 11, 12).
+ * Task 4 (contains-first vs contains-2) is the generator's task that both papers skipped.
+ */
+export const TOY_EXTENSION_PAIRS: Readonly<Record<number, TaskPair>> = Object.freeze({
+  4: { target: 'contains-first', spurious: 'contains-2' },
+  6: { target: 'contains-3', spurious: 'contains-2' },
+  7: { target: 'contains-1', spurious: 'first-last' },
+  8: { target: 'first-last', spurious: 'contains-3' },
+  9: { target: 'adjacent-duplicate', spurious: 'contains-1' },
+  10: { target: 'contains-1', spurious: 'adjacent-duplicate' },
+  11: { target: 'prefix-duplicate', spurious: 'first-last' },
+  12: { target: 'first-last', spurious: 'prefix-duplicate' },
+});
+
+/** The ids of {@link TOY_EXTENSION_PAIRS}. */
+export const TOY_EXTENSION_IDS: readonly number[] = Object.freeze(Object.keys(TOY_EXTENSION_PAIRS).map(Number));
+
+/** The supervised baseline: the RL grid's data, axes (rlTasks x rlRates x rlSeeds) and policy shape, plus its training. */
+export const TOY_SFT_PARAMS = {
+  ...TOY_RL_PARAMS,
+  sftTrainSize: { doc: 'training examples of each supervised (Lovering) run, from the rate-p set (paper: 200,000; laptop: measured ~6 s per run on 2 cores at 4,000 x 3 epochs)', smoke: 200, laptop: 4000, paper: 200000, check: int(10) },
+  sftEpochs: { doc: 'epochs of the supervised baseline (ours: docs/study.md gives no schedule for a toy SFT run)', smoke: 1, laptop: 3, paper: 3, check: int(1, 1000) },
+  sftBatchSize: { doc: 'minibatch of the supervised baseline (the MDL probe\'s 64)', smoke: 64, laptop: 64, paper: 64, check: int(1, 65536) },
+  sftLearningRate: { doc: 'Adam learning rate of the supervised baseline (paper probe: 1e-4; laptop 1e-3 for the short run)', smoke: 1e-3, laptop: 1e-3, paper: 1e-4, check: num(1e-8, 1) },
+} satisfies ParamSchema;
+
+/** Resolved parameters of the supervised baseline (`toy-sft`). */
+export type ToySftParamValues = ParamsOf<typeof TOY_SFT_PARAMS>;
+
+/** The extension beyond the paper's design (MDL, RL and SFT on more rule pairs, same sizes as the study tasks). */
+export const TOY_EXTENSION_PARAMS = {
+  extensionTasks: {
+    doc: 'rule pairs added for H1 (ids of TOY_EXTENSION_PAIRS: 4 contains-first/contains-2, 6 contains-3/contains-2, 7 contains-1/first-last, 8 first-last/contains-3, 9 adjacent-duplicate/contains-1, 10 contains-1/adjacent-duplicate, 11 prefix-duplicate/first-last, 12 first-last/prefix-duplicate); not in the paper',
+    smoke: [6],
+    laptop: [6, 7, 8, 9],
+    paper: [4, 6, 7, 8, 9, 10, 11, 12],
+    check: list(choice(TOY_EXTENSION_IDS)),
+  },
+  extensionSeeds: {
+    doc: 'seeds of the extension runs (MDL probe seeds, RL and SFT run seeds; laptop: 2 to fit the time budget)',
+    smoke: [0],
+    laptop: [0, 1],
+    paper: [0, 1, 2, 3],
+    check: list(int(0)),
+  },
+  extensionRates: {
+    doc: 's-only rates of the extension RL and SFT runs (H1 needs only the lowest; paper preset: all seven, for H2 too)',
+    smoke: [0],
+    laptop: [0],
+    paper: [0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5],
+    check: list(num(0, 1)),
+  },
+} satisfies ParamSchema;
+
+/** Notebook 04. `tasks` is notebook 02's (the MDL grid's), not the data default that TOY_RL_PARAMS carries. */
+export const TOY_HYPOTHESES_PARAMS = {
+  ...TOY_SFT_PARAMS,
+  ...TOY_MDL_PARAMS,
+  ...TOY_EXTENSION_PARAMS,
+} satisfies ParamSchema;
+
+/** Resolved parameters of notebook 04. */
+export type ToyHypothesesParamValues = ParamsOf<typeof TOY_HYPOTHESES_PARAMS>;
+
+/** Task ids a toy run command accepts: the study's tasks 1..5 and the extension pairs. */
+export const TOY_TASK_AND_PAIR_IDS: readonly number[] = Object.freeze([...new Set([1, 2, 3, 4, 5, ...TOY_EXTENSION_IDS])].sort((a, b) => a - b));

@@ -1,0 +1,131 @@
+/**
+ * Scale presets and the parameter schemas of the notebooks.
+ * `smoke`: each notebook in seconds (CI); `laptop` (default): the whole study on a 2-core CPU in
+ * about 2 hours; `paper`: the study's own sizes (docs/study.md), for a GPU machine.
+ * A schema lists, per parameter, one doc line, its value under each preset and its check.
+ */
+import { ConfigError, checkInt, checkRange, oneOf } from '../../util/assert';
+
+export const PRESET_NAMES = ['smoke', 'laptop', 'paper'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** One parameter: what it means, its value under each preset, and how a user value is checked. */
+export interface ParamSpec<T> {
+  /** One line: meaning, unit, and where the paper's value comes from. */
+  readonly doc: string;
+  readonly smoke: T;
+  readonly laptop: T;
+  readonly paper: T;
+  /** Returns the checked value or throws a one-line ConfigError naming `field`. */
+  readonly check: (field: string, value: unknown) => T;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ParamSchema = Readonly<Record<string, ParamSpec<any>>>;
+
+/** The resolved parameters of a schema, plus the preset they came from. */
+export type ParamsOf<S extends ParamSchema> = {
+  readonly [K in keyof S]: S[K] extends ParamSpec<infer T> ? T : never;
+} & { readonly preset: PresetName };
+
+// ---- checks -------------------------------------------------------------------------------
+
+/** Integer in [lo, hi]. */
+export const int = (lo: number, hi = Number.MAX_SAFE_INTEGER) => (f: string, v: unknown) => checkInt(f, v, lo, hi);
+/** Finite number in [lo, hi]. */
+export const num = (lo: number, hi: number) => (f: string, v: unknown) => checkRange(f, v, lo, hi);
+/** One of the listed values. */
+export const choice = <T extends string | number>(allowed: readonly T[]) => (f: string, v: unknown) => oneOf(f, v, allowed);
+/** Boolean. */
+export const bool = () => (f: string, v: unknown): boolean => {
+  if (typeof v !== 'boolean') throw new ConfigError(`${f}: ${JSON.stringify(v)} is not allowed; expected true or false`);
+  return v;
+};
+/** Non-empty array whose items pass `item` (checked as `field[i]`), without duplicates. */
+export const list =
+  <T>(item: (f: string, v: unknown) => T, minLength = 1) =>
+  (f: string, v: unknown): readonly T[] => {
+    if (!Array.isArray(v)) throw new ConfigError(`${f}: ${JSON.stringify(v)} is not a list; expected a list of at least ${minLength} item(s)`);
+    if (v.length < minLength) throw new ConfigError(`${f}: has ${v.length} item(s); expected at least ${minLength}`);
+    const out = v.map((x, i) => item(`${f}[${i}]`, x));
+    const dup = out.find((x, i) => out.indexOf(x) !== i);
+    if (dup !== undefined) throw new ConfigError(`${f}: ${JSON.stringify(dup)} appears twice; expected distinct items`);
+    return out;
+  };
+
+// ---- schemas ------------------------------------------------------------------------------
+
+/** The rates of the synthetic RL study (docs/study.md): share of s-only examples in training. */
+export const TOY_RATES_PAPER = [0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5] as const;
+
+/** The synthetic data: which tasks, rates and sizes (shared by notebooks 01-04). */
+export const TOY_DATA_PARAMS = {
+  tasks: {
+    doc: 'toy task ids: 1 contains-1, 2 first-last, 3 prefix-duplicate, 4 contains-first, 5 adjacent-duplicate (paper: 1, 2, 3, 5)',
+    smoke: [1, 2, 3, 4, 5],
+    laptop: [1, 2, 3, 4, 5],
+    paper: [1, 2, 3, 5],
+    check: list(choice([1, 2, 3, 4, 5])),
+  },
+  rates: {
+    doc: 's-only rate p of the training sets (paper: 0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5)',
+    smoke: [0, 0.01, 0.1, 0.5],
+    laptop: [...TOY_RATES_PAPER],
+    paper: [...TOY_RATES_PAPER],
+    check: list(num(0, 1)),
+  },
+  dataSeed: {
+    doc: 'seed of the data generator (one seeded PRNG; same seed gives byte-identical files)',
+    smoke: 0,
+    laptop: 0,
+    paper: 0,
+    check: int(0),
+  },
+  vocab: {
+    doc: 'vocabulary size V: symbols 0..V-1 (RL study: 10 digits; Lovering: 50,000)',
+    smoke: 10,
+    laptop: 10,
+    paper: 10,
+    check: int(2, 100000),
+  },
+  length: {
+    doc: 'sequence length L in tokens (paper: 10)',
+    smoke: 10,
+    laptop: 10,
+    paper: 10,
+    check: int(2, 512),
+  },
+  trainSize: {
+    doc: 'examples per training set, for each rate (paper: 200,000)',
+    smoke: 1000,
+    laptop: 20000,
+    paper: 200000,
+    check: int(1),
+  },
+  testSize: {
+    doc: 'held-out examples per partition (paper: 5,000 both/neither, 1,000 s-only, 1,000 t-only)',
+    smoke: 100,
+    laptop: 1000,
+    paper: 5000,
+    check: int(1),
+  },
+  probeSize: {
+    doc: 'examples per probing set, half per class (s probe: s-only vs neither; t probe: both vs s-only)',
+    smoke: 500,
+    laptop: 4000,
+    paper: 200000,
+    check: int(2),
+  },
+} satisfies ParamSchema;
+
+/** Notebook 01: the synthetic tasks. */
+export const SYNTHETIC_TASKS_PARAMS = {
+  ...TOY_DATA_PARAMS,
+  examplesPerPartition: {
+    doc: 'examples shown per task and partition in the table',
+    smoke: 2,
+    laptop: 3,
+    paper: 3,
+    check: int(1, 50),
+  },
+} satisfies ParamSchema;

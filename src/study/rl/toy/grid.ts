@@ -1,0 +1,132 @@
+/**
+ * The synthetic RL grid: tasks x rates x seeds, one result file per run under
+ * `datasets/results/<preset>/toy_rl/task<k>/rate<p>/seed<n>.json` (atomic; an interrupted grid
+ * resumes), per-iteration statistics as JSON lines beside each result, and the per-partition summary
+ * of the study's figure (mean over seeds with a 95% percentile bootstrap band).
+ */
+import { initBackend } from '../../../backend';
+import { writeJsonAtomic } from '../../../io/atomic_write';
+import { bootstrapCi } from '../../../stats/index';
+import { mean, sem } from '../../../stats/describe';
+import { PARTITIONS } from '../../../tasks/partitions';
+import { TOY_TASKS, type ToyTaskId } from '../../../tasks/toy_generator';
+import type { Partition } from '../../../tasks/types';
+import { createRng } from '../../../util/rng';
+import { RunStore, runGrid, type GridCell, type GridProgress, type GridResult, type RunContext } from '../../../io/run_store';
+import type { OnPpoStep } from '../../../rl/ppo_loop';
+import { resolveParams } from '../../params/resolve';
+import { datasetsPath, rateTag } from '../../../io/paths';
+import { checkRunRequest, type RunRequest } from '../../params/run_request';
+import { TOY_RL_PARAMS } from './schema';
+import { runToyRl, toyRlConfig, type ToyRlConfig, type ToyRlParams, type ToyRlResult } from './run';
+import { ConfigError } from '../../../util/assert';
+import { TOY_EXTENSION_PAIRS, TOY_TASK_AND_PAIR_IDS } from '../../extension/schema';
+import { resolveToyDataConfig } from '../../data/toy';
+import type { ToyPairTask } from '../../extractability/toy/grid';
+
+/** What the store keeps per run (the configuration is stored beside it by the store). */
+export type ToyRlRunResult = Omit<ToyRlResult, 'config'>;
+
+/** The grid's axes plus everything a run needs. */
+export interface ToyRlGridParams extends ToyRlParams {
+  readonly preset: string;
+  readonly rlTasks: readonly number[];
+  readonly rlRates: readonly number[];
+  readonly rlSeeds: readonly number[];
+}
+
+/** One finished run with its coordinates. */
+export interface ToyRlRun {
+  readonly task: number;
+  readonly rate: number;
+  readonly seed: number;
+  readonly reused: boolean;
+  readonly wallMs: number;
+  readonly result: ToyRlRunResult;
+}
+
+/** The store of a preset's RL runs. */
+export function toyRlStore(preset: string): RunStore {
+  return new RunStore(datasetsPath('results', preset, 'toy_rl'));
+}
+
+/** The cells of the grid, in task, rate, seed order. */
+export function toyRlCells(p: ToyRlGridParams): GridCell<ToyRlConfig>[] {
+  return p.rlTasks.flatMap((task) =>
+    p.rlRates.flatMap((rate) => p.rlSeeds.map((seed) => ({ key: `task${task}/rate${rateTag(rate)}/seed${seed}`, config: toyRlConfig(p, task, rate, seed) }))),
+  );
+}
+
+/** Hooks of a grid run (notebook: a progress display; CLI: lines). */
+export interface ToyRlGridHooks {
+  readonly onProgress?: (p: GridProgress<ToyRlConfig, ToyRlRunResult>) => void;
+  /** Per-step statistics of the run in progress. */
+  readonly onStep?: (cell: GridCell<ToyRlConfig>, ...step: Parameters<OnPpoStep>) => void;
+  readonly store?: RunStore;
+}
+
+/** The task id of a `task<id>/...` key (study tasks and extension pairs alike). */
+const taskOfKey = (key: string): number => Number(/^task(\d+)\//.exec(key)?.[1] ?? NaN);
+
+const toRun = (r: GridResult<ToyRlConfig, ToyRlRunResult>): ToyRlRun => ({ task: taskOfKey(r.key), rate: r.config.data.rate, seed: r.config.seed, reused: r.reused, wallMs: r.wallMs, result: r.result });
+
+/** Trains one cell of a toy RL grid; what the store keeps (the configuration is stored beside it). */
+async function computeToyRl(cell: GridCell<ToyRlConfig>, ctx: RunContext, onStep?: ToyRlGridHooks['onStep']): Promise<ToyRlRunResult> {
+  const { config: _config, ...rest } = await runToyRl(cell.config, { stepLogFile: ctx.stepLogFile, onStep: (i, n, s) => onStep?.(cell, i, n, s) });
+  return rest;
+}
+
+/** Runs (or reuses) toy RL cells (keys `task<id>/...`: the study's grid or the extension's rule pairs). */
+export async function runToyRlCells(cells: readonly GridCell<ToyRlConfig>[], store: RunStore, hooks: Omit<ToyRlGridHooks, 'store'> = {}): Promise<ToyRlRun[]> {
+  const results = await runGrid(cells, store, (cell, ctx) => computeToyRl(cell, ctx, hooks.onStep), hooks.onProgress);
+  return results.map(toRun);
+}
+
+/** Runs (or reuses) every run of the grid. */
+export function runToyRlGrid(p: ToyRlGridParams, hooks: ToyRlGridHooks = {}): Promise<ToyRlRun[]> {
+  return runToyRlCells(toyRlCells(p), hooks.store ?? toyRlStore(p.preset), hooks);
+}
+
+/** Reads the runs of a finished grid without computing anything; throws naming the missing runs. */
+export function loadToyRlResults(p: ToyRlGridParams, store: RunStore = toyRlStore(p.preset)): ToyRlRun[] {
+  return store.loadRuns<ToyRlConfig, ToyRlRunResult>(toyRlCells(p), 'toy RL results', `notebook 03 (or 'cli.ts toy-rl') with preset '${p.preset}'`).map(toRun);
+}
+
+/** Flags of `cli.ts toy-rl` (unchecked; checked here). */
+export type ToyRlCommandRequest = RunRequest;
+
+/**
+ * One run for a batch scheduler: trains (or reuses from the preset's result store, which it also
+ * fills) and writes `{ config, seed, steps, eval: { both, neither, s_only, t_only }, warnings }` to `out`.
+ */
+export async function runToyRlCommand(req: ToyRlCommandRequest): Promise<{ out: string; key: string; reused: boolean; result: ToyRlResult }> {
+  const { out, task, rate, seed, preset, overrides } = checkRunRequest(req, TOY_TASK_AND_PAIR_IDS);
+  const p = resolveParams(TOY_RL_PARAMS, { preset, overrides, env: {} });
+  await initBackend();
+  // Study tasks 1..5 as notebook 03's grid; extension pairs (notebook 04) with the same settings.
+  const cell = task <= 5 ? toyRlCells({ ...p, rlTasks: [task], rlRates: [rate], rlSeeds: [seed] })[0] : toyRlPairCells(p, [toyExtensionTask(task)], [rate], [seed])[0];
+  const r = await toyRlStore(preset).runOrReuse(cell, (ctx) => computeToyRl(cell, ctx), { force: req.force === true });
+  const run = r.result;
+  const result: ToyRlResult = { config: cell.config, ...run };
+  writeJsonAtomic(out, result);
+  return { out, key: cell.key, reused: r.reused, result };
+}
+
+/** The numbered rule pair of extension id `id` (a study task id 1..5 gives the study's pair). */
+export function toyExtensionTask(id: number): ToyPairTask {
+  const pair = TOY_EXTENSION_PAIRS[id] ?? TOY_TASKS[id as ToyTaskId];
+  if (!pair) throw new ConfigError(`task: ${id} is not allowed; expected a study task 1..5 or an extension pair id ${Object.keys(TOY_EXTENSION_PAIRS).join(', ')}`);
+  return { id, ...pair };
+}
+
+/** The RL configuration of a rule pair: notebook 03's `toyRlConfig` with the pair's data (same sizes and seeds). */
+export function toyRlPairConfig(p: ToyRlParams, task: ToyPairTask, rate: number, seed: number): ToyRlConfig {
+  const base = toyRlConfig(p, 1, rate, seed);
+  const data = resolveToyDataConfig({ target: task.target, spurious: task.spurious, rate, seed: p.dataSeed, vocab: p.vocab, length: p.length, trainSize: p.trainSize, testSize: p.testSize, probeSize: p.probeSize });
+  return { ...base, data };
+}
+
+/** RL cells of rule pairs x rates x seeds, keyed `task<id>/rate<p>/seed<n>` as the study's. */
+export function toyRlPairCells(p: ToyRlParams, tasks: readonly ToyPairTask[], rates: readonly number[], seeds: readonly number[]): GridCell<ToyRlConfig>[] {
+  return tasks.flatMap((task) => rates.flatMap((rate) => seeds.map((seed) => ({ key: `task${task.id}/rate${rateTag(rate)}/seed${seed}`, config: toyRlPairConfig(p, task, rate, seed) }))));
+}

@@ -1,0 +1,44 @@
+/**
+ * Parameters of the synthetic RL experiment (notebook 03 and `cli.ts toy-rl`). Paper values from
+ * docs/study.md "RL on synthetic tasks" (RL4LMs defaults): 16 envs x 128 steps = 2,048 transitions per
+ * iteration (~409 five-token episodes), minibatch 256 transitions (~51 episodes), 5 epochs,
+ * lr 1e-4, 100 iterations, policy 4 layers x 4 heads x width 256, 7 runs per (task, rate).
+ */
+import { TOY_DATA_PARAMS, choice, int, list, num, type ParamSchema } from '../../params/presets';
+
+const RL4LMS = 'rl4lms' as 'rl4lms' | 'trl';
+
+export const TOY_RL_PARAMS = {
+  ...TOY_DATA_PARAMS,
+  rlSeeds: {
+    doc: 'training runs per (task, rate), one seed each (paper: 7 runs)',
+    smoke: [0],
+    laptop: [0, 1],
+    paper: [0, 1, 2, 3, 4, 5, 6],
+    check: list(int(0)),
+  },
+  rlRates: {
+    doc: 's-only rates trained (a subset of `rates`; paper: all seven)',
+    smoke: [0, 0.5],
+    laptop: [0, 0.01, 0.1, 0.5],
+    paper: [0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5],
+    check: list(num(0, 1)),
+  },
+  rlTasks: {
+    doc: 'tasks trained (paper: 1, 2, 3, 5)',
+    smoke: [1, 2],
+    laptop: [1, 2, 3, 5],
+    paper: [1, 2, 3, 5],
+    check: list(choice([1, 2, 3, 4, 5])),
+  },
+  policyLayers: { doc: 'policy and value network layers (paper: 4)', smoke: 1, laptop: 2, paper: 4, check: int(1, 48) },
+  policyWidth: { doc: 'policy and value network width d_model (paper: 256)', smoke: 32, laptop: 64, paper: 256, check: int(8, 4096) },
+  policyHeads: { doc: 'attention heads (paper: 4)', smoke: 2, laptop: 4, paper: 4, check: int(1, 64) },
+  rlIterations: { doc: 'PPO iterations per run (paper: 100; laptop: 40, where the 2 x 64 policy has left the 0.5 plateau of the unconditional policy)', smoke: 3, laptop: 40, paper: 100, check: int(1) },
+  episodesPerIteration: { doc: 'episodes per PPO iteration (paper: 2,048 transitions / 5 tokens = 409)', smoke: 32, laptop: 128, paper: 409, check: int(2) },
+  minibatchEpisodes: { doc: 'episodes per minibatch (paper: 256 transitions / 5 tokens = 51)', smoke: 16, laptop: 32, paper: 51, check: int(1) },
+  ppoEpochs: { doc: 'PPO epochs per iteration (paper: 5)', smoke: 2, laptop: 4, paper: 5, check: int(1, 100) },
+  learningRate: { doc: 'AdamW learning rate (paper: 1e-4; laptop 3e-3: measured, 3e-4 leaves the small policy near the random reward after 30 iterations)', smoke: 3e-3, laptop: 3e-3, paper: 1e-4, check: num(1e-8, 1) },
+  ppoConfig: { doc: "PPO variant of src/rl/ppo_config.ts ('rl4lms': the toy settings of the study)", smoke: RL4LMS, laptop: RL4LMS, paper: RL4LMS, check: choice(['rl4lms', 'trl'] as const) },
+  evalPrompts: { doc: 'held-out prompts per partition in the final evaluation (paper: the test sets)', smoke: 32, laptop: 200, paper: 1000, check: int(1) },
+} satisfies ParamSchema;

@@ -1,0 +1,105 @@
+/**
+ * The supervised (Lovering) baseline grid: tasks x rates x seeds (the RL grid's axes), one result
+ * file per run under `datasets/results/<preset>/toy_sft/task<k>/rate<p>/seed<n>.json` (atomic; an
+ * interrupted grid resumes), and the summaries notebook 04 shows: error per partition, Lovering's
+ * smallest rate above 0.99 accuracy, the SFT feature-use score and the H2 coordinates.
+ */
+import { initBackend } from '../../../backend';
+import { writeJsonAtomic } from '../../../io/atomic_write';
+import { RunStore } from '../../../io/run_store';
+import type { FinetuneResult } from '../../../sft/classifier_finetune';
+import { smallestRateAbove } from '../../../sft/partition_error';
+import { mean, sem } from '../../../stats/describe';
+import type { Partition } from '../../../tasks/types';
+import { ConfigError } from '../../../util/assert';
+import { runGrid, type GridCell, type GridProgress } from '../../../io/run_store';
+import { resolveParams } from '../../params/resolve';
+import { datasetsPath, rateTag } from '../../../io/paths';
+import { checkRunRequest, type RunRequest } from '../../params/run_request';
+import type { H2Row } from '../../../hypotheses/h2';
+import { TOY_EXTENSION_PAIRS, TOY_SFT_PARAMS, TOY_TASK_AND_PAIR_IDS } from '../../extension/schema';
+import type { ToyTaskRef } from '../../extractability/toy/grid';
+import { runToySft, toySftConfig, type ToySftConfig, type ToySftParams } from './run';
+import { sftRunOf, type SftRun } from '../../../hypotheses/runs';
+
+/** The grid's axes (the RL grid's) plus everything a run needs. */
+export interface ToySftGridParams extends ToySftParams {
+  readonly preset: string;
+  readonly rlTasks: readonly number[];
+  readonly rlRates: readonly number[];
+  readonly rlSeeds: readonly number[];
+}
+
+/** The store of a preset's SFT runs: `datasets/results/<preset>/toy_sft/`. */
+export function toySftStore(preset: string): RunStore {
+  return new RunStore(datasetsPath('results', preset, 'toy_sft'));
+}
+
+/** Result-file key of a run: `task<k>/rate<p>/seed<n>` (k: study task or extension pair id). */
+export const toySftKey = (task: number, rate: number, seed: number): string => `task${task}/rate${rateTag(rate)}/seed${seed}`;
+
+/** The cells tasks x rates x seeds in that nesting; default the RL grid's axes of `p`. */
+export function toySftCells(
+  p: ToySftGridParams,
+  tasks: readonly ToyTaskRef[] = p.rlTasks,
+  rates: readonly number[] = p.rlRates,
+  seeds: readonly number[] = p.rlSeeds,
+): GridCell<ToySftConfig>[] {
+  return tasks.flatMap((task) =>
+    rates.flatMap((rate) =>
+      seeds.map((seed) => {
+        const config = toySftConfig(p, task, rate, seed);
+        return { key: toySftKey(config.task, rate, seed), config };
+      }),
+    ),
+  );
+}
+
+/** Hooks of a grid run. */
+export interface ToySftGridHooks {
+  readonly onProgress?: (g: GridProgress<ToySftConfig, FinetuneResult>) => void;
+  /** Default {@link toySftStore} of the preset. */
+  readonly store?: RunStore;
+  /** The runs to do instead of {@link toySftCells} of the params (e.g. the extension's pairs). */
+  readonly cells?: readonly GridCell<ToySftConfig>[];
+}
+
+/** Runs (or reuses) every run of the grid, in cell order. */
+export async function runToySftGrid(p: ToySftGridParams, hooks: ToySftGridHooks = {}): Promise<SftRun[]> {
+  const store = hooks.store ?? toySftStore(p.preset);
+  const results = await runGrid(hooks.cells ?? toySftCells(p), store, (cell) => runToySft(cell.config), hooks.onProgress);
+  return results.map(sftRunOf);
+}
+
+/** Reads the runs of a finished grid without computing anything; throws naming the missing runs. */
+export function loadToySftResults(p: ToySftGridParams, store: RunStore = toySftStore(p.preset), cells: readonly GridCell<ToySftConfig>[] = toySftCells(p)): SftRun[] {
+  return store.loadRuns<ToySftConfig, FinetuneResult>(cells, 'toy SFT results', `notebook 04 or 'cli.ts toy-sft' with preset '${p.preset}'`).map(sftRunOf);
+}
+
+// ---- summaries ------------------------------------------------------------------------------
+
+/** Flags of `cli.ts toy-sft` (unchecked; checked here). */
+export interface ToySftCommandRequest extends RunRequest {
+  /** Result store folder; default `datasets/results/<preset>/toy_sft`. */
+  readonly resultsDir?: unknown;
+}
+
+/** The task ids `toy-sft` accepts: the study's 1..5 and the extension's pairs. */
+export const TOY_SFT_TASK_IDS = TOY_TASK_AND_PAIR_IDS;
+
+/**
+ * One run for a batch scheduler: trains (or reuses from the preset's result store, which it also
+ * fills) and writes `{ config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch }` to `out`.
+ */
+export async function runToySftCommand(req: ToySftCommandRequest): Promise<{ out: string; key: string; reused: boolean; config: ToySftConfig; result: FinetuneResult }> {
+  const { out, task: id, rate, seed, preset, overrides } = checkRunRequest(req, TOY_SFT_TASK_IDS);
+  const p = resolveParams(TOY_SFT_PARAMS, { preset, overrides, env: {} });
+  const task: ToyTaskRef = id <= 5 ? id : { id, ...TOY_EXTENSION_PAIRS[id] };
+  await initBackend();
+  const config = toySftConfig(p, task, rate, seed);
+  const key = toySftKey(config.task, rate, seed);
+  const store = typeof req.resultsDir === 'string' ? new RunStore(req.resultsDir) : toySftStore(preset);
+  const r = await store.runOrReuse<ToySftConfig, FinetuneResult>({ key, config }, () => runToySft(config), { force: req.force === true });
+  writeJsonAtomic(out, { config, ...r.result });
+  return { out, key, reused: r.reused, config, result: r.result };
+}

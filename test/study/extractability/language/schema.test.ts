@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { LANGUAGE_MODEL_PARAMS } from '../../../../src/study/pretraining/schema';
+import { LANGUAGE_MDL_PARAMS, LANGUAGE_SFT_PARAMS } from '../../../../src/study/extractability/language/schema';
+import { NOTEBOOK_SCHEMAS } from '../../../../src/study/notebook_schemas';
+import { resolveParams } from '../../../../src/study/params/resolve';
+import { TOY_HYPOTHESES_PARAMS } from '../../../../src/study/extension/schema';
+
+const own = (schema: object) => Object.keys(schema).filter((k) => !(k in LANGUAGE_MODEL_PARAMS));
+
+describe('language probe parameters', () => {
+  it("registers notebook 06's schema, which carries notebook 05's model parameters", () => {
+    assert.equal(NOTEBOOK_SCHEMAS['06_language_extractability'], LANGUAGE_MDL_PARAMS);
+    for (const k of Object.keys(LANGUAGE_MODEL_PARAMS)) assert.ok(k in LANGUAGE_MDL_PARAMS && k in LANGUAGE_SFT_PARAMS, k);
+  });
+
+  it('uses keys of their own, so one STUDY_OVERRIDES object never reaches a toy notebook', () => {
+    for (const k of [...own(LANGUAGE_MDL_PARAMS), ...own(LANGUAGE_SFT_PARAMS)]) {
+      assert.match(k, /^lang(Mdl|Sft)[A-Z]/);
+      assert.ok(!(k in TOY_HYPOTHESES_PARAMS), k);
+    }
+  });
+
+  it("pins the paper preset to the study's probe: tasks 1, 2, 5, 22, 23, AdamW 2e-5, batch 64, 20 epochs, 5 seeds, 16 tokens", () => {
+    const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'paper', env: {} });
+    assert.deepEqual(
+      [p.langMdlTasks, p.langMdlLearningRate, p.langMdlBatchSize, p.langMdlEpochs, p.langMdlSeeds.length, p.langMdlPromptTokens],
+      [[1, 2, 5, 22, 23], 2e-5, 64, 20, 5, 16],
+    );
+    const s = resolveParams(LANGUAGE_SFT_PARAMS, { preset: 'paper', env: {} });
+    assert.deepEqual(s.langSftRates, [0, 0.01, 0.05, 0.2, 0.5]);
+  });
+
+  it('names the paper value in every doc line', () => {
+    for (const [k, spec] of Object.entries({ ...LANGUAGE_MDL_PARAMS, ...LANGUAGE_SFT_PARAMS })) {
+      if (k in LANGUAGE_MODEL_PARAMS) continue;
+      assert.match(spec.doc, /\(paper[ :]/, k);
+    }
+  });
+});

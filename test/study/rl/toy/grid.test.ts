@@ -1,0 +1,65 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { initBackend } from '../../../../src/backend';
+import { RunStore } from '../../../../src/io/run_store';
+import { resolveParams } from '../../../../src/study/params/resolve';
+import { TOY_RL_PARAMS } from '../../../../src/study/rl/toy/schema';
+import { loadToyRlResults, runToyRlGrid, type ToyRlRun } from '../../../../src/study/rl/toy/grid';
+
+import { summariseRl } from '../../../../src/hypotheses/rl_summary';
+before(async () => {
+  await initBackend();
+});
+
+const tiny = () => ({
+  ...resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: { trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, rlIterations: 1, episodesPerIteration: 8, minibatchEpisodes: 8, ppoEpochs: 1, rlTasks: [1], rlRates: [0, 0.5], rlSeeds: [0] }, env: {} }),
+  preset: 'test',
+});
+
+describe('runToyRlGrid', () => {
+  it('writes one result file and one step log per run, and a rerun reuses them', async () => {
+    const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
+    const first = await runToyRlGrid(tiny(), { store });
+    assert.deepEqual(store.keys(), ['task1/rate0.5/seed0', 'task1/rate0/seed0']);
+    assert.ok(fs.existsSync(path.join(store.dir, 'task1', 'rate0', 'seed0.steps.jsonl')));
+    assert.deepEqual(first.map((r) => r.reused), [false, false]);
+    const second = await runToyRlGrid(tiny(), { store });
+    assert.deepEqual(second.map((r) => r.reused), [true, true]);
+    assert.deepEqual(second.map((r) => r.result.eval), first.map((r) => r.result.eval));
+    assert.deepEqual(loadToyRlResults(tiny(), store).map((r) => r.result.eval), first.map((r) => r.result.eval));
+  });
+
+  it('stops on a non-finite loss naming the step, leaving earlier results intact and no result for the failed run', async () => {
+    const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
+    await runToyRlGrid({ ...tiny(), rlRates: [0] }, { store });
+    const done = path.join(store.dir, 'task1', 'rate0', 'seed0.json');
+    const bytes = fs.readFileSync(done, 'utf8');
+    await assert.rejects(runToyRlGrid({ ...tiny(), rlRates: [0.5], learningRate: 1e30, rlIterations: 3 }, { store }), /ppo: step 2, epoch 1: ppo\/loss\/total is (NaN|-?Infinity)/);
+    assert.equal(fs.readFileSync(done, 'utf8'), bytes);
+    // The failed run's step log keeps the iteration finished before the failure.
+    const log = fs.readFileSync(path.join(store.dir, 'task1', 'rate0.5', 'seed0.steps.jsonl'), 'utf8').trim().split('\n');
+    assert.deepEqual(log.map((l) => JSON.parse(l).step), [1]);
+    assert.equal(fs.existsSync(path.join(store.dir, 'task1', 'rate0.5', 'seed0.json')), false);
+  });
+
+  it('names the missing runs when loading an unfinished grid', () => {
+    const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
+    assert.throws(() => loadToyRlResults(tiny(), store), /2 of 2 runs missing .*task1\/rate0\/seed0/);
+  });
+});
+
+describe('summariseRl', () => {
+  const run = (seed: number, sOnly: number): ToyRlRun => ({ task: 1, rate: 0, seed, reused: false, wallMs: 0, result: { seed, steps: [], warnings: [], eval: { both: 1, neither: 1, s_only: sOnly, t_only: 0.5 } } });
+
+  it('averages over seeds with a band that contains the mean, collapsing for identical values', () => {
+    const rows = summariseRl([run(0, 0.2), run(1, 0.4), run(2, 0.9)]);
+    const s = rows.find((r) => r.partition === 's_only')!;
+    assert.ok(Math.abs(s.mean - 0.5) < 1e-12);
+    assert.ok(s.lo <= s.mean && s.mean <= s.hi && s.lo >= 0.2 && s.hi <= 0.9);
+    const both = rows.find((r) => r.partition === 'both')!;
+    assert.deepEqual([both.mean, both.lo, both.hi, both.n], [1, 1, 1, 3]);
+  });
+});

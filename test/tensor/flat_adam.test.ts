@@ -1,0 +1,112 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend';
+import { FlatAdam } from '../../src/tensor/flat_adam';
+import { createRng } from '../../src/util/rng';
+
+/** Three variables of different ranks and a loss whose gradients differ per step. */
+function makeVariables(seed: string): tf.Variable[] {
+  const rng = createRng(seed);
+  return [[3, 4], [4], [2, 3, 2]].map((shape) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', rng.tfSeed())));
+}
+
+function loss(vars: tf.Variable[], step: number): tf.Scalar {
+  return tf.addN(vars.map((v, i) => tf.sum(tf.mul(tf.square(tf.sub(v, 0.3 * (i + 1))), 1 + step + i)))) as tf.Scalar;
+}
+
+/**
+ * Runs `steps` steps of FlatAdam, or of the reference: torch.optim.Adam/AdamW + clip_grad_norm_
+ * written out per element in float64 on the host (torch computes the bias corrections 1 - beta^t in
+ * float64; tf.train.adam keeps beta^t in float32, whose 1 - 0.999^t loses ~1e-5 relative).
+ * Returns the final values and the gradient norm before clipping at each step.
+ */
+function train(flat: boolean, steps: number, maxGradNorm: number | null, weightDecay: number): { values: number[][]; norms: number[] } {
+  const vars = makeVariables('flat-adam');
+  const [lr, b1, b2, eps] = [0.05, 0.9, 0.999, 1e-8];
+  const norms: number[] = [];
+  const fused = new FlatAdam(vars, lr, b1, b2, eps);
+  const m = vars.map((v) => new Float64Array(v.size));
+  const s2 = vars.map((v) => new Float64Array(v.size));
+  for (let s = 0; s < steps; s++) {
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => loss(vars, s), vars);
+      if (flat) {
+        norms.push(fused.applyGradients(grads, { maxGradNorm, weightDecay }).dataSync()[0]);
+        return;
+      }
+      const g = vars.map((v) => Float64Array.from(grads[v.name].dataSync()));
+      const norm = Math.sqrt(g.reduce((acc, gi) => acc + gi.reduce((a, x) => a + x * x, 0), 0));
+      norms.push(norm);
+      const coef = maxGradNorm === null ? 1 : Math.min(1, maxGradNorm / (norm + 1e-6));
+      const t = s + 1;
+      vars.forEach((v, i) => {
+        const p = Float64Array.from(v.dataSync());
+        for (let j = 0; j < p.length; j++) {
+          const gj = g[i][j] * coef;
+          p[j] *= 1 - lr * weightDecay;
+          m[i][j] = b1 * m[i][j] + (1 - b1) * gj;
+          s2[i][j] = b2 * s2[i][j] + (1 - b2) * gj * gj;
+          p[j] -= (lr / (1 - b1 ** t)) * m[i][j] / (Math.sqrt(s2[i][j] / (1 - b2 ** t)) + eps);
+        }
+        v.assign(tf.tensor(Float32Array.from(p), v.shape));
+      });
+    });
+  }
+  const values = vars.map((v) => Array.from(v.dataSync()));
+  fused.dispose();
+  vars.forEach((v) => v.dispose());
+  return { values, norms };
+}
+
+function assertAllClose(actual: number[], expected: number[], rtol: number, atol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) <= atol + rtol * Math.abs(expected[i]), `${what}[${i}]: ${a} vs ${expected[i]}`));
+}
+
+describe('FlatAdam equals torch Adam/AdamW + clip_grad_norm_ written out in float64 (rtol 1e-5)', () => {
+  before(async () => {
+    await initBackend();
+  });
+
+  for (const [name, maxGradNorm, weightDecay] of [['Adam', null, 0], ['Adam, clip 0.5', 0.5, 0], ['AdamW 0.1, clip 0.5', 0.5, 0.1]] as const) {
+    it(`gives the same weights and norms after 5 steps (${name})`, () => {
+      const ref = train(false, 5, maxGradNorm, weightDecay);
+      const got = train(true, 5, maxGradNorm, weightDecay);
+      assertAllClose(got.norms, ref.norms, 1e-5, 1e-6, 'norm');
+      ref.values.forEach((v, i) => assertAllClose(got.values[i], v, 1e-5, 1e-6, `variable ${i}`));
+      // The clip bites in the clipped cases (the reference norm is far above 0.5), so they test it.
+      if (maxGradNorm !== null) assert.ok(ref.norms[0] > 10 * maxGradNorm);
+    });
+  }
+
+  it('leaks no tensors over steps, construction and dispose included', () => {
+    const vars = makeVariables('leak');
+    const atStart = tf.memory().numTensors;
+    new FlatAdam(vars, 0.01).dispose();
+    assert.equal(tf.memory().numTensors, atStart);
+    const opt = new FlatAdam(vars, 0.01);
+    const step = () => tf.tidy(() => opt.applyGradients(tf.variableGrads(() => loss(vars, 0), vars).grads, { maxGradNorm: 1, weightDecay: 0.01 }).dispose());
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    assert.equal(tf.memory().numTensors, before);
+    opt.dispose();
+    vars.forEach((v) => v.dispose());
+  });
+
+  it('treats a missing gradient as zero: a variable that never had one only decays by (1 - lr * wd)', () => {
+    const vars = makeVariables('missing');
+    const before = Array.from(vars[1].dataSync());
+    const opt = new FlatAdam(vars, 0.01);
+    for (let s = 0; s < 2; s++) {
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => loss([vars[0], vars[2]], s), [vars[0], vars[2]]);
+        opt.applyGradients(grads, { maxGradNorm: null, weightDecay: 0.5 });
+      });
+    }
+    assertAllClose(Array.from(vars[1].dataSync()), before.map((x) => x * (1 - 0.01 * 0.5) ** 2), 1e-6, 0, 'decayed only');
+    opt.dispose();
+    vars.forEach((v) => v.dispose());
+  });
+});
