@@ -14,6 +14,9 @@ import { runLmPretrainCommand } from './study/pretraining/model';
 import { runLanguageMdlCommand } from './study/extractability/language/grid';
 import { runLanguageSftCommand } from './study/sft/language/grid';
 import { runLanguageRlCommand } from './study/rl/language/grid';
+import { checkWritablePath, type PathKind } from './io/path_checks';
+import { runGridCli } from './grid/grid_cli';
+import { runStoreCli } from './grid/store_command';
 
 /** Exit codes: 0 done, 1 failed while running, 2 bad command line or configuration. */
 export const EXIT_OK = 0;
@@ -32,6 +35,10 @@ export interface FlagSpec {
   readonly type: FlagType;
   /** One help line: meaning, default and its source. */
   readonly doc: string;
+  /** A path the command writes: checked before any work (`checkWritablePath`). */
+  readonly path?: PathKind;
+  /** Largest accepted value of a number flag (sizes: a huge value is one line, not a RangeError). */
+  readonly max?: number;
 }
 
 /** Where a command writes; tests pass their own. */
@@ -57,6 +64,9 @@ export class UsageError extends Error {
   }
 }
 
+/** Largest example count of a data-set size flag: 10M examples, 50x the paper's 200k training set. */
+export const MAX_EXAMPLES = 10_000_000;
+
 /** The commands, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'toy-data': {
@@ -67,12 +77,12 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       { name: 'spurious', key: 'spurious', type: 'string', doc: "spurious rule with --target (default contains-2, the study's)" },
       { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training set (required)' },
       { name: 'seed', key: 'seed', type: 'number', doc: 'generator seed (default 0)' },
-      { name: 'train-size', key: 'trainSize', type: 'number', doc: "training examples (default 200000, the paper's)" },
-      { name: 'test-size', key: 'testSize', type: 'number', doc: "held-out examples per partition (default 1000, the paper's s-only/t-only size)" },
-      { name: 'probe-size', key: 'probeSize', type: 'number', doc: 'examples per probing set, half per class (default = train size)' },
-      { name: 'vocab', key: 'vocab', type: 'number', doc: "vocabulary size V, symbols 0..V-1 (default 10, the RL study's)" },
-      { name: 'length', key: 'length', type: 'number', doc: 'sequence length L (default 10)' },
-      { name: 'out', key: 'out', type: 'string', doc: 'output folder (default datasets/toy/custom/task<k>_<t>_vs_<s>/seed<n>/rate<p>)' },
+      { name: 'train-size', key: 'trainSize', type: 'number', doc: "training examples (default 200000, the paper's)", max: MAX_EXAMPLES },
+      { name: 'test-size', key: 'testSize', type: 'number', doc: "held-out examples per partition (default 1000, the paper's s-only/t-only size)", max: MAX_EXAMPLES },
+      { name: 'probe-size', key: 'probeSize', type: 'number', doc: 'examples per probing set, half per class (default = train size)', max: MAX_EXAMPLES },
+      { name: 'vocab', key: 'vocab', type: 'number', doc: "vocabulary size V, symbols 0..V-1 (default 10, the RL study's)", max: 10_000 },
+      { name: 'length', key: 'length', type: 'number', doc: 'sequence length L (default 10)', max: 4096 },
+      { name: 'out', key: 'out', type: 'string', doc: 'output folder (default datasets/toy/custom/task<k>_<t>_vs_<s>/seed<n>/rate<p>)', path: 'dir' },
       { name: 'force', key: 'force', type: 'boolean', doc: 'regenerate even when the manifest matches' },
     ],
     run(values, io) {
@@ -94,8 +104,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: probing-set size, probe shape, epochs (default laptop)' },
       { name: 'probe', key: 'probe', type: 'string', doc: "probe model: encoder (Cruz et al.'s toy encoder) or policy (GPT trunk + classifier); default the preset's" },
       { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-02 parameters, e.g. \'{"mdlProbeSize": 1000}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]} (required)' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: "result store shared with notebook 02 (default datasets/results/<preset>/toy_mdl)" },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]} (required)', path: 'file' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: "result store shared with notebook 02 (default datasets/results/<preset>/toy_mdl)", path: 'dir' },
       { name: 'force', key: 'force', type: 'boolean', doc: 'recompute even when the result store holds the run' },
     ],
     async run(values, io) {
@@ -112,7 +122,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: initialisation, sampling, shuffling (required)' },
       { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model size, iterations, batch (default laptop)' },
       { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-03 parameters, e.g. \'{"rlIterations": 50}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, seed, steps, eval: {both, neither, s_only, t_only}, warnings} (required)' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, seed, steps, eval: {both, neither, s_only, t_only}, warnings} (required)', path: 'file' },
       { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
     ],
     async run(values, io) {
@@ -130,8 +140,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: initialisation, dropout, shuffling (required)' },
       { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model size, training examples, epochs (default laptop)' },
       { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-04 parameters, e.g. \'{"sftEpochs": 5}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch} (required)' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 04 (default datasets/results/<preset>/toy_sft)' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch} (required)', path: 'file' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 04 (default datasets/results/<preset>/toy_sft)', path: 'dir' },
       { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
     ],
     async run(values, io) {
@@ -163,9 +173,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       { name: 'seed', key: 'seed', type: 'number', doc: 'probe seed: orders the probing set, initialises the head and shuffles every block probe (required)' },
       { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: pre-trained model, probing-set size, epochs (default laptop)' },
       { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-06 parameters, e.g. \'{"langMdlProbeSize": 400}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]} (required)' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 06 (default datasets/results/<preset>/language_mdl)' },
-      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]} (required)', path: 'file' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 06 (default datasets/results/<preset>/language_mdl)', path: 'dir' },
+      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)', path: 'dir' },
       { name: 'force', key: 'force', type: 'boolean', doc: 'recompute even when the result store holds the run' },
     ],
     async run(values, io) {
@@ -182,9 +192,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: head initialisation, dropout, shuffling (required)' },
       { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: pre-trained model, training prompts, epochs (default laptop)' },
       { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of LANGUAGE_SFT_PARAMS, e.g. \'{"langSftEpochs": 5}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch} (required)' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with the notebooks (default datasets/results/<preset>/language_sft)' },
-      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch} (required)', path: 'file' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with the notebooks (default datasets/results/<preset>/language_sft)', path: 'dir' },
+      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)', path: 'dir' },
       { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
     ],
     async run(values, io) {
@@ -202,9 +212,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: value head, sampling, minibatch order (required)' },
       { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model, steps, batch (default laptop)' },
       { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-07 parameters, e.g. \'{"langRlSteps": 50}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, steps, eval (normalised scores per partition), rewards, samples, before, warnings} (required)' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 07 (default datasets/results/<preset>/language_rl)' },
-      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with lm/ and tokenizer/ of the pre-trained model (default datasets/models/<preset>)' },
+      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, steps, eval (normalised scores per partition), rewards, samples, before, warnings} (required)', path: 'file' },
+      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 07 (default datasets/results/<preset>/language_rl)', path: 'dir' },
+      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with lm/ and tokenizer/ of the pre-trained model (default datasets/models/<preset>)', path: 'dir' },
       { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
     ],
     async run(values, io) {
@@ -247,14 +257,34 @@ export function parseFlags(command: string, flags: readonly FlagSpec[], args: re
   return values;
 }
 
+/**
+ * Checks the parsed values that the flag specs constrain, before any work: path flags can be
+ * written (`checkWritablePath`), number flags stay under their `max`. Throws one-line ConfigErrors.
+ */
+export function checkFlagValues(flags: readonly FlagSpec[], values: Readonly<Record<string, unknown>>): void {
+  for (const f of flags) {
+    const v = values[f.key];
+    if (v === undefined) continue;
+    if (f.path) checkWritablePath(f.name, v, f.path);
+    if (f.max !== undefined && typeof v === 'number' && !(v <= f.max)) throw new ConfigError(`${f.name}: ${v} is above the largest allowed value ${f.max}; expected a number <= ${f.max}`);
+  }
+}
+
+/** Commands with subcommands of their own (`grid list ...`, `store gc ...`), parsed by their module. */
+const NESTED: Readonly<Record<string, { summary: string; run: (args: readonly string[], io: CliIo) => Promise<number> }>> = {
+  grid: { summary: 'list|run|slurm|status <step>: a study grid as CLI cells, run on N local workers or as a Slurm job array', run: runGridCli },
+  store: { summary: 'gc|ls: result files no preset grid uses (gc lists; --delete removes), or runs with their configuration hash', run: runStoreCli },
+};
+
 /** The top-level help: every command with its summary. */
 export function helpText(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const all = [...Object.entries(COMMANDS), ...Object.entries(NESTED)];
+  const width = Math.max(...all.map(([n]) => n.length));
   return [
     'usage: npx tsx src/cli.ts <command> [--flag value ...]',
     '',
     'commands:',
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    ...all.map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     "'<command> --help' lists the command's flags.",
   ].join('\n');
@@ -279,9 +309,10 @@ export async function main(argv: readonly string[], io: CliIo = { out: (l) => co
     (name === undefined ? io.err : io.out)(helpText());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const command = COMMANDS[name];
+  if (Object.prototype.hasOwnProperty.call(NESTED, name)) return NESTED[name].run(args, io);
+  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.err(`error: unknown command '${name}'; expected one of ${Object.keys(COMMANDS).join(', ')}`);
+    io.err(`error: unknown command '${name}'; expected one of ${[...Object.keys(COMMANDS), ...Object.keys(NESTED)].join(', ')}`);
     return EXIT_USAGE;
   }
   if (args.includes('--help') || args.includes('-h')) {
@@ -289,7 +320,9 @@ export async function main(argv: readonly string[], io: CliIo = { out: (l) => co
     return EXIT_OK;
   }
   try {
-    return await command.run(parseFlags(name, command.flags, args), io);
+    const values = parseFlags(name, command.flags, args);
+    checkFlagValues(command.flags, values);
+    return await command.run(values, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
       io.err(`error: ${e.message}`);

@@ -61,7 +61,7 @@ describe('cli', () => {
       [['toy-data', '--task', '1', '--rate'], 'error: toy-data: --rate needs a value (s-only rate p in [0, 1] of the training set (required))'],
       [['toy-data', '--task', '1', '--task', '2'], 'error: toy-data: --task given twice; expected it once'],
       [['toy-data', 'extra'], "error: toy-data: unexpected argument 'extra'; expected flags --task, --target, --spurious, --rate, --seed, --train-size, --test-size, --probe-size, --vocab, --length, --out, --force"],
-      [['frobnicate'], "error: unknown command 'frobnicate'; expected one of " + Object.keys(COMMANDS).join(', ')],
+      [['frobnicate'], "error: unknown command 'frobnicate'; expected one of " + [...Object.keys(COMMANDS), 'grid', 'store'].join(', ')],
     ];
     for (const [args, message] of cases) {
       const r = await inProcess(args);

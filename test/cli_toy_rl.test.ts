@@ -11,11 +11,12 @@ import { datasetsPath } from '../src/io/paths';
 const root = path.resolve(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-toy-rl-'));
 // The command also fills the preset's result store; this key (task 2, rate 0.123) is outside every preset's grid.
-const storeFiles = ['seed0.json', 'seed0.steps.jsonl'].map((f) => datasetsPath('results', 'smoke', 'toy_rl', 'task2', 'rate0.123', f));
+const storeDir = datasetsPath('results', 'smoke', 'toy_rl', 'task2', 'rate0.123');
+/** The step log of the run's content-addressed result file (`seed0--<hash12>.steps.jsonl`). */
+const stepLog = () => path.join(storeDir, fs.readdirSync(storeDir).find((f) => /^seed0--[0-9a-f]{12}\.steps\.jsonl$/.test(f)) ?? 'missing');
 after(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
-  storeFiles.forEach((f) => fs.rmSync(f, { force: true }));
-  fs.rmSync(path.dirname(storeFiles[0]), { recursive: true, force: true });
+  fs.rmSync(storeDir, { recursive: true, force: true });
 });
 
 /** One PPO iteration of 8 episodes on a 1 x 32 policy: well under a second of training. */
@@ -39,7 +40,7 @@ describe('cli toy-rl', () => {
     assert.equal(json.steps.length, 2);
     for (const name of ['env/reward_mean', 'objective/kl', 'objective/kl_coef', 'ppo/loss/total', 'ppo/policy/clipfrac', 'ppo/val/vpred', 'ppo/grad_norm']) assert.ok(name in json.steps[0], name);
     // The step log beside the stored result holds one JSON line per iteration.
-    assert.deepEqual(fs.readFileSync(storeFiles[1], 'utf8').trim().split('\n').map((l) => JSON.parse(l).step), [1, 2]);
+    assert.deepEqual(fs.readFileSync(stepLog(), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step), [1, 2]);
 
     const again = await inProcess(args.filter((a) => a !== '--force'));
     assert.equal(again.code, EXIT_OK, again.err.join('\n'));

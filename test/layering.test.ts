@@ -24,9 +24,18 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['hypotheses'],
   ['viz'],
   ['study'],
-  ['cli.ts'],
   ['grid'],
+  ['cli.ts'],
   ['notebooks', 'bench', 'setup'],
+];
+
+/**
+ * Imports the layer order allows but the design does not: `[importer, imported, why]`, both as paths
+ * under `src/` without extension (a folder ends with `/`).
+ */
+export const FORBIDDEN_IMPORTS: readonly (readonly [string, string, string])[] = [
+  ['viz/', 'io/paths', 'viz gets the paths of figures passed in (a notebook passes figuresPath(name))'],
+  ['rl/sentiment_classifier', 'tasks/language/corpus', 'the reward model gets its passages passed in'],
 ];
 
 const SRC = path.join(__dirname, '..', 'src');
@@ -73,6 +82,22 @@ export function layerViolations(): string[] {
   return bad;
 }
 
+/** The imports of `src/` that {@link FORBIDDEN_IMPORTS} rules out, as `file -> target (why)` lines. */
+export function forbiddenImports(): string[] {
+  const bad: string[] = [];
+  const matches = (p: string, rule: string): boolean => (rule.endsWith('/') ? p.startsWith(rule) : p === rule);
+  for (const file of walk(SRC)) {
+    const from = path.relative(SRC, file).split(path.sep).join('/').replace(/\.ts$/, '');
+    for (const spec of relativeImports(fs.readFileSync(file, 'utf8'))) {
+      const to = path.relative(SRC, path.resolve(path.dirname(file), spec)).split(path.sep).join('/').replace(/\.ts$/, '');
+      for (const [importer, imported, why] of FORBIDDEN_IMPORTS) {
+        if (matches(from, importer) && matches(to, imported)) bad.push(`src/${from}.ts -> ${spec} (${why})`);
+      }
+    }
+  }
+  return bad;
+}
+
 describe('layering', () => {
   it('finds the imports of a file, static and dynamic', () => {
     assert.deepEqual(relativeImports("import { a } from '../x';\nexport { b } from './y';\nconst c = await import('../../z');\nimport 'fs';"), ['../x', './y', '../../z']);
@@ -84,5 +109,9 @@ describe('layering', () => {
 
   it('every import in src/ points to a lower layer or its own folder', () => {
     assert.deepEqual(layerViolations(), []);
+  });
+
+  it('no file makes an import that the design rules out although the layers allow it', () => {
+    assert.deepEqual(forbiddenImports(), []);
   });
 });

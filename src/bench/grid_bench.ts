@@ -63,13 +63,13 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Times `node --import tsx src/grid/startup_probe.ts` from `repoRoot` with `threads` TF threads. */
+/** Times `node --import tsx src/bench/startup_probe.ts` from `repoRoot` with `threads` TF threads. */
 export async function benchStartup(repoRoot: string, rounds = 3, threads = 1): Promise<StartupBench> {
   const runs: { processMs: number; importMs: number; backendMs: number; backend: string }[] = [];
   for (let i = 0; i < rounds; i++) {
     const t0 = Date.now();
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/grid/startup_probe.ts'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/bench/startup_probe.ts'], {
         cwd: repoRoot, env: { ...process.env, ...threadEnv(threads) }, stdio: ['ignore', 'pipe', 'ignore'],
       });
       let text = '';

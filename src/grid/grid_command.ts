@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readJsonIfExists, writeJsonAtomic } from '../io/atomic_write';
 import { ConfigError } from '../util/assert';
+import { parseOverridesJson } from '../study/params/resolve';
 import { checkCells, readCellsFile, type GridCellCommand } from './cells';
 import { arrayTaskRecords, checkSlurmOptions, queuedTasks, shellQuote, SLURM_DEFAULTS, submit, writeSlurmJob, type SlurmOptions } from './slurm';
 import {
@@ -18,7 +19,7 @@ import {
 } from './worker_pool';
 
 /** Lists the cells of one grid step for a preset and overrides (throws `ConfigError` on bad overrides). */
-export type GridStep = (preset: string, overrides: Readonly<Record<string, unknown>>) => readonly GridCellCommand[];
+export type GridStep = (preset: string, overrides: Readonly<Record<string, unknown>>) => readonly GridCellCommand[] | Promise<readonly GridCellCommand[]>;
 
 /** The grid steps by name, e.g. `toy_rl`, `language_mdl`. */
 export type GridRegistry = Readonly<Record<string, GridStep>>;
@@ -117,19 +118,7 @@ export function parseGridArgs(args: readonly string[], steps: readonly string[],
   }
   const preset = (flags.preset as string | undefined) ?? 'laptop';
   if (!presets.includes(preset)) throw new ConfigError(`preset: '${preset}' is not allowed; expected one of ${presets.join(', ')}`);
-  let overrides: Record<string, unknown> = {};
-  if (flags.overrides !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(flags.overrides as string);
-    } catch {
-      throw new ConfigError(`overrides: ${JSON.stringify(flags.overrides)} is not JSON; expected an object such as '{"seeds": [0, 1]}'`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ConfigError(`overrides: ${JSON.stringify(flags.overrides)} is not allowed; expected a JSON object`);
-    }
-    overrides = parsed as Record<string, unknown>;
-  }
+  const overrides = flags.overrides === undefined ? {} : parseOverridesJson(flags.overrides as string, 'overrides');
   return { sub: sub as Subcommand, step, preset, overrides, flags };
 }
 
@@ -171,7 +160,9 @@ export interface SlurmJobRecord {
 
 /** Folder of all `grid slurm` jobs under the repository root. */
 export function slurmJobsRoot(repoRoot: string): string {
-  return path.join(repoRoot, 'datasets', 'slurm');
+  // `STUDY_DATASETS_DIR` moves all of datasets/ (see io/paths.ts), job folders included.
+  const moved = process.env.STUDY_DATASETS_DIR;
+  return moved ? path.join(path.resolve(moved), 'slurm') : path.join(repoRoot, 'datasets', 'slurm');
 }
 
 const showArgv = (argv: readonly string[]): string => argv.map(shellQuote).join(' ');
@@ -188,7 +179,7 @@ export async function runGridCommand(args: readonly string[], deps: GridDeps): P
   let cells: readonly GridCellCommand[];
   try {
     parsed = parseGridArgs(args, steps, deps.presets ?? ['smoke', 'laptop', 'paper']);
-    cells = deps.registry[parsed.step](parsed.preset, parsed.overrides);
+    cells = await deps.registry[parsed.step](parsed.preset, parsed.overrides);
     checkCells(cells, parsed.step);
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -16,8 +16,11 @@ export function repoRoot(): string {
   return dir;
 }
 
-/** `datasets/<...parts>`: generated data and cached run results (not committed). */
-export const datasetsPath = (...parts: string[]): string => path.join(repoRoot(), 'datasets', ...parts);
+/**
+ * `datasets/<...parts>`: generated data and cached run results (not committed). `STUDY_DATASETS_DIR`
+ * moves the whole folder (a scratch file system on a cluster; a temporary folder in tests).
+ */
+export const datasetsPath = (...parts: string[]): string => path.join(process.env.STUDY_DATASETS_DIR ? path.resolve(process.env.STUDY_DATASETS_DIR) : path.join(repoRoot(), 'datasets'), ...parts);
 
 /** `figures/<...parts>`: saved figures (SVG and PNG, not committed). */
 export const figuresPath = (...parts: string[]): string => path.join(repoRoot(), 'figures', ...parts);

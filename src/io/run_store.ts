@@ -1,20 +1,38 @@
 /**
- * The run store: one JSON file per finished run (`<key>.json`) beside its per-step log
- * (`<key>.steps.jsonl`), and the one place that decides whether a run is reused or computed.
- * Every CLI command and notebook grid goes through `runOrReuse` / `runGrid` / `loadRuns`, so the
- * guarantees a run store owes (content-addressed keys, a schema version and content hash per
- * result file, a lock per run key, a step log renamed into place with its result) are added here,
- * in `runOrReuse`, `get` and `put`, and nowhere else.
+ * The run store: one verified JSON file per finished run beside its per-step log, and the one
+ * place that decides whether a run is reused or computed. Every CLI command and notebook grid goes
+ * through `runOrReuse` / `runGrid` / `loadRuns`.
  *
- * A stored result is reused only when the configuration it records equals the one asked for
- * (canonical JSON); otherwise the run is redone. Results are written atomically, so an
- * interrupted grid resumes without recomputing or losing a finished run.
+ * Content-addressed: a run's file is `<key>--<hash12>.json`, where hash12 is the first 12 hex
+ * digits of sha256 over the canonical JSON of its full configuration and its identity (run kind,
+ * the kind's algorithm version, tensor backend). Runs of different configurations coexist, so an
+ * ablation never evicts the baseline. Verified: a file records a schema version and a content hash
+ * (sha256 of the canonical JSON of identity + config + result); a file failing either, or lacking a
+ * field, is reported in one line and recomputed, never used. One writer per run: a lock file per
+ * run (`run_lock.ts`); the step log of each attempt goes to a temporary file renamed into place
+ * with the result. Results are written atomically, so an interrupted grid resumes where it stopped.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../util/assert';
-import { canonicalJson } from './manifest';
-import { readJsonIfExists, writeJsonAtomic } from './atomic_write';
+import { canonicalJson, sha256Hex } from './manifest';
+import { writeJsonAtomic } from './atomic_write';
+import { acquireLock, isLockHeld } from './run_lock';
+import { algorithmVersion } from './run_versions';
+
+/** Version of the result-file layout below; files of another version are recomputed. */
+export const RUN_SCHEMA_VERSION = 2;
+
+/** What, besides its configuration, decides a run's numbers. */
+export interface RunIdentity {
+  /** Run kind: the store's folder name (`toy_rl`, `language_mdl`, ...). */
+  readonly kind: string;
+  /** The kind's algorithm version (`run_versions.ts`). */
+  readonly algorithmVersion: number;
+  /** Tensor backend the run is computed on (`tensorflow`, `wasm`, `cpu`); numbers differ at ~1e-7. */
+  readonly backend: string;
+}
 
 /** What a result file holds: the run's configuration, its result, and bookkeeping. */
 export interface StoredResult<C, R> {
@@ -27,9 +45,18 @@ export interface StoredResult<C, R> {
   readonly wallMs: number;
 }
 
+/** The result file on disk (schema version 2). */
+export interface ResultFile<C, R> extends StoredResult<C, R> {
+  readonly schemaVersion: number;
+  readonly key: string;
+  readonly run: RunIdentity;
+  /** sha256 of `canonicalJson({ run, config, result })`. */
+  readonly contentHash: string;
+}
+
 /** One run of a grid: its key in the store and its full configuration. */
 export interface GridCell<C> {
-  /** File key in the store, e.g. `task1/rate0.01/seed3`. */
+  /** Logical key in the store, e.g. `task1/rate0.01/seed3` (the file adds `--<hash12>`). */
   readonly key: string;
   /** The full configuration of the run (recorded with the result and compared on reuse). */
   readonly config: C;
@@ -44,7 +71,7 @@ export interface GridResult<C, R> extends StoredResult<C, R> {
 
 /** What a computation receives besides its cell: where to append its per-step log. */
 export interface RunContext {
-  /** The run's `.steps.jsonl` file; emptied before the computation starts. */
+  /** A fresh file for this attempt's step log; renamed to the run's `.steps.jsonl` with its result. */
   readonly stepLogFile: string;
 }
 
@@ -58,76 +85,215 @@ export interface GridProgress<C, R> {
   readonly result: R;
 }
 
+/** Options of a store. */
+export interface RunStoreOptions {
+  /** Run kind (default: the folder's name). */
+  readonly kind?: string;
+  /** Tensor backend of the runs computed here (default: the active tfjs backend, read when needed). */
+  readonly backend?: () => string;
+  /** Where one-line notices go (a rejected result file, a busy lock); default stderr. */
+  readonly onNotice?: (line: string) => void;
+  /** Lock polling interval in ms (default 250). */
+  readonly lockPollMs?: number;
+}
+
+/** One result file found in a store folder. */
+export interface StoreEntry {
+  /** Logical key (`task1/rate0/seed3`). */
+  readonly key: string;
+  /** The file's 12-digit configuration hash, or undefined for a file without one (older layout). */
+  readonly hash?: string;
+  /** Absolute path of the result file. */
+  readonly file: string;
+}
+
 const KEY = /^[A-Za-z0-9._=+-]+(\/[A-Za-z0-9._=+-]+)*$/;
+const HASHED = /^(.*)--([0-9a-f]{12})\.json$/;
 const STEP_LOG_SUFFIX = '.steps.jsonl';
+const REQUIRED_FIELDS = ['schemaVersion', 'key', 'run', 'config', 'result', 'finishedAt', 'wallMs', 'contentHash'] as const;
 
-/** A folder of runs, one result file per key (`/` in a key makes sub-folders). */
+/** Round-trips `value` through JSON, so hashes computed before writing equal those after reading. */
+const jsonValue = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
+
+/** The 12-digit hash of a run's identity and configuration: the `--<hash12>` of its file name. */
+export function configHash(run: RunIdentity, config: unknown): string {
+  return sha256Hex(canonicalJson(jsonValue({ run, config }))).slice(0, 12);
+}
+
+/** sha256 of the canonical JSON of a run's identity, configuration and result. */
+export function contentHash(run: RunIdentity, config: unknown, result: unknown): string {
+  return sha256Hex(canonicalJson(jsonValue({ run, config, result })));
+}
+
+/** Why `value` (parsed from a result file) cannot be used for `key`/`run`/`config`, or undefined when it can. */
+export function resultFileProblem(value: unknown, run: RunIdentity, config: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
+  const v = value as Record<string, unknown>;
+  if (v.schemaVersion !== RUN_SCHEMA_VERSION) return `schema version ${JSON.stringify(v.schemaVersion ?? null)}, expected ${RUN_SCHEMA_VERSION}`;
+  const absent = REQUIRED_FIELDS.filter((f) => v[f] === undefined);
+  if (absent.length > 0) return `missing field${absent.length > 1 ? 's' : ''} ${absent.join(', ')}`;
+  if (canonicalJson(v.run) !== canonicalJson(run)) return `run identity ${canonicalJson(v.run)} differs from ${canonicalJson(run)}`;
+  if (canonicalJson(v.config) !== canonicalJson(jsonValue(config))) return 'recorded configuration differs from the one its name hashes';
+  if (v.contentHash !== contentHash(run, v.config, v.result)) return 'content hash does not match (edited or corrupted)';
+  return undefined;
+}
+
+/** A folder of runs, one result file per key and configuration (`/` in a key makes sub-folders). */
 export class RunStore {
-  constructor(readonly dir: string) {}
+  readonly kind: string;
+  private readonly opts: RunStoreOptions;
 
-  /** The result file of `key`. Keys are made of `[A-Za-z0-9._=+-]` segments separated by `/`. */
-  file(key: string): string {
+  constructor(readonly dir: string, opts: RunStoreOptions = {}) {
+    this.opts = opts;
+    this.kind = opts.kind ?? path.basename(path.resolve(dir));
+  }
+
+  /** The identity of runs computed by this process in this store (kind, algorithm version, backend). */
+  identity(): RunIdentity {
+    return { kind: this.kind, algorithmVersion: algorithmVersion(this.kind), backend: this.opts.backend ? this.opts.backend() : tf.getBackend() };
+  }
+
+  private notice(line: string): void {
+    if (this.opts.onNotice) this.opts.onNotice(line);
+    else process.stderr.write(line + '\n');
+  }
+
+  private checkKey(key: string): void {
     if (!KEY.test(key) || key.split('/').some((s) => s === '..' || s === '.')) {
       throw new Error(`key: '${key}' is not allowed; expected segments of letters, digits and ._=+- separated by /`);
     }
-    return path.join(this.dir, `${key}.json`);
-  }
-
-  /** The per-step log of `key` (one JSON line of statistics per training step). */
-  stepLogFile(key: string): string {
-    return this.file(key).replace(/\.json$/, STEP_LOG_SUFFIX);
-  }
-
-  /** The stored result of `key` when its recorded configuration equals `config`, else undefined. */
-  get<C, R>(key: string, config: C): StoredResult<C, R> | undefined {
-    let stored: StoredResult<C, R> | undefined;
-    try {
-      stored = readJsonIfExists<StoredResult<C, R>>(this.file(key));
-    } catch {
-      return undefined; // unreadable: treat as missing and recompute
-    }
-    if (stored === undefined || canonicalJson(stored.config) !== canonicalJson(config)) return undefined;
-    return stored;
-  }
-
-  /** Writes the result of `key` atomically. */
-  put<C, R>(key: string, config: C, result: R, wallMs: number): StoredResult<C, R> {
-    const stored: StoredResult<C, R> = { config, result, finishedAt: new Date().toISOString(), wallMs };
-    writeJsonAtomic(this.file(key), stored);
-    return stored;
-  }
-
-  /** Every key with a result file in the store (sorted). */
-  keys(): string[] {
-    const out: string[] = [];
-    const walk = (dir: string, prefix: string): void => {
-      if (!fs.existsSync(dir)) return;
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
-        else if (entry.name.endsWith('.json')) out.push(`${prefix}${entry.name.slice(0, -5)}`);
-      }
-    };
-    walk(this.dir, '');
-    return out.sort();
   }
 
   /**
-   * The stored run of `cell` when its configuration matches (and `force` is not set), else the
-   * result of `compute`, stored under the cell's key before it is returned. A computed run starts
-   * with an empty step log.
+   * The result file of `key` for `config` (`<key>--<hash12>.json`). Without `config`: the newest
+   * existing file of `key` (any configuration), else `<key>.json`.
    */
-  async runOrReuse<C, R>(cell: GridCell<C>, compute: (ctx: RunContext) => Promise<R>, opts: { readonly force?: boolean } = {}): Promise<GridResult<C, R>> {
-    const stored = opts.force ? undefined : this.get<C, R>(cell.key, cell.config);
-    if (stored) return { ...stored, key: cell.key, reused: true };
-    const stepLogFile = this.stepLogFile(cell.key);
-    fs.mkdirSync(path.dirname(stepLogFile), { recursive: true });
-    fs.rmSync(stepLogFile, { force: true }); // a rerun of an unfinished run starts its log afresh
-    const t0 = Date.now();
-    const result = await compute({ stepLogFile });
-    return { ...this.put(cell.key, cell.config, result, Date.now() - t0), key: cell.key, reused: false };
+  file(key: string, config?: unknown): string {
+    this.checkKey(key);
+    if (config !== undefined) return path.join(this.dir, `${key}--${configHash(this.identity(), config)}.json`);
+    const found = this.entries().filter((e) => e.key === key && e.hash !== undefined);
+    if (found.length === 0) return path.join(this.dir, `${key}.json`);
+    return found.map((e) => ({ file: e.file, t: fs.statSync(e.file).mtimeMs })).sort((a, b) => b.t - a.t)[0].file;
   }
 
-  /** The stored runs of `cells` (cell order) and the keys that have no matching result. */
+  /** The per-step log of `key` for `config` (one JSON line of statistics per training step). */
+  stepLogFile(key: string, config?: unknown): string {
+    return this.file(key, config).replace(/\.json$/, STEP_LOG_SUFFIX);
+  }
+
+  /** The lock file of `key` for `config`. */
+  lockFile(key: string, config: unknown): string {
+    return this.file(key, config).replace(/\.json$/, '.lock');
+  }
+
+  /** True while a live process holds the lock of `key` for `config`. */
+  isRunning(key: string, config: unknown): boolean {
+    return isLockHeld(this.lockFile(key, config));
+  }
+
+  /**
+   * The stored result of `key` for `config`, else undefined. A file that exists but fails its
+   * schema, fields or hash is reported in one notice (path and reason) and treated as missing.
+   */
+  get<C, R>(key: string, config: C): StoredResult<C, R> | undefined {
+    return this.read<C, R>(key, config, true);
+  }
+
+  private read<C, R>(key: string, config: C, notify: boolean): StoredResult<C, R> | undefined {
+    const file = this.file(key, config);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      if (notify) this.notice(`${file}: not valid JSON (${(e as Error).message}); recomputing`);
+      return undefined;
+    }
+    const problem = resultFileProblem(value, this.identity(), config);
+    if (problem !== undefined) {
+      if (notify) this.notice(`${file}: ${problem}; recomputing`);
+      return undefined;
+    }
+    const v = value as ResultFile<C, R>;
+    return { config: v.config, result: v.result, finishedAt: v.finishedAt, wallMs: v.wallMs };
+  }
+
+  /** Writes the result of `key` for `config` atomically, with its schema version and content hash. */
+  put<C, R>(key: string, config: C, result: R, wallMs: number): StoredResult<C, R> {
+    const run = this.identity();
+    const stored: ResultFile<C, R> = {
+      schemaVersion: RUN_SCHEMA_VERSION, key, run, config, result, finishedAt: new Date().toISOString(), wallMs,
+      contentHash: contentHash(run, config, result),
+    };
+    writeJsonAtomic(this.file(key, config), stored);
+    return { config, result, finishedAt: stored.finishedAt, wallMs };
+  }
+
+  /** Every result file in the store (sorted by key), hashed or not. */
+  entries(): StoreEntry[] {
+    const out: StoreEntry[] = [];
+    const walk = (dir: string, prefix: string): void => {
+      if (!fs.existsSync(dir)) return;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full, `${prefix}${entry.name}/`);
+        else if (entry.name.endsWith('.json')) {
+          const m = HASHED.exec(entry.name);
+          out.push(m ? { key: `${prefix}${m[1]}`, hash: m[2], file: full } : { key: `${prefix}${entry.name.slice(0, -5)}`, file: full });
+        }
+      }
+    };
+    walk(this.dir, '');
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.file < b.file ? -1 : 1));
+  }
+
+  /** Every key with a content-addressed result file in the store (sorted, each once). */
+  keys(): string[] {
+    return [...new Set(this.entries().filter((e) => e.hash !== undefined).map((e) => e.key))];
+  }
+
+  /**
+   * The stored run of `cell` when it verifies (and `force` is not set), else the result of
+   * `compute`, stored before it is returned. The run's lock is held while computing; a process
+   * that finds the lock busy waits, then reuses what the holder stored. Each attempt writes its
+   * step log afresh to a temporary file, renamed to the run's `.steps.jsonl` with the result.
+   */
+  async runOrReuse<C, R>(cell: GridCell<C>, compute: (ctx: RunContext) => Promise<R>, opts: { readonly force?: boolean } = {}): Promise<GridResult<C, R>> {
+    if (!opts.force) {
+      const stored = this.get<C, R>(cell.key, cell.config);
+      if (stored) return { ...stored, key: cell.key, reused: true };
+    }
+    const file = this.file(cell.key, cell.config);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const release = await acquireLock(this.lockFile(cell.key, cell.config), {
+      pollMs: this.opts.lockPollMs,
+      onWait: (o) => this.notice(`${cell.key}: waiting for ${o ? `pid ${o.pid} on ${o.host}` : 'another process'} computing it (${path.relative(process.cwd(), file)})`),
+    });
+    const stepLog = this.stepLogFile(cell.key, cell.config);
+    const tmpLog = `${stepLog}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      if (!opts.force) {
+        const stored = this.read<C, R>(cell.key, cell.config, false); // the holder we waited for may have stored it
+        if (stored) return { ...stored, key: cell.key, reused: true };
+      }
+      const t0 = Date.now();
+      const result = await compute({ stepLogFile: tmpLog });
+      const wallMs = Date.now() - t0;
+      if (fs.existsSync(tmpLog)) fs.renameSync(tmpLog, stepLog);
+      else fs.rmSync(stepLog, { force: true }); // no log this attempt: drop an older attempt's
+      return { ...this.put(cell.key, cell.config, result, wallMs), key: cell.key, reused: false };
+    } finally {
+      fs.rmSync(tmpLog, { force: true });
+      release();
+    }
+  }
+
+  /** The stored runs of `cells` (cell order) and the keys that have no verified result for their configuration. */
   loadExisting<C, R>(cells: readonly GridCell<C>[]): { runs: GridResult<C, R>[]; missing: string[] } {
     const runs: GridResult<C, R>[] = [];
     const missing: string[] = [];
@@ -140,7 +306,7 @@ export class RunStore {
   }
 
   /**
-   * The stored runs of every cell; throws {@link missingRunsError} when any is missing.
+   * The stored runs of exactly the cells' configurations; throws {@link missingRunsError} when any is missing.
    * `what` names the runs (`toy MDL results`), `producer` says what makes them (`notebook 02 with preset 'smoke'`).
    */
   loadRuns<C, R>(cells: readonly GridCell<C>[], what: string, producer: string): GridResult<C, R>[] {

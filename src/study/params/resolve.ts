@@ -6,6 +6,7 @@
  */
 import { ConfigError, oneOf } from '../../util/assert';
 import { NOTEBOOK_SCHEMAS } from '../notebook_schemas';
+import { withParameterErrors } from './parameter_error';
 import { PRESET_NAMES, type ParamSchema, type ParamsOf, type PresetName } from './presets';
 
 /** What a parameters cell passes in. */
@@ -29,7 +30,23 @@ export function parseOverridesJson(text: string, source = 'STUDY_OVERRIDES'): Re
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`${source}: ${text} is not allowed; expected a JSON object such as {"seeds": [0, 1]}`);
   }
+  rejectUnsafeKeys(value, source);
   return value as Record<string, unknown>;
+}
+
+/** Keys that would reach an object's prototype when merged: rejected anywhere in an overrides object. */
+const UNSAFE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+function rejectUnsafeKeys(value: unknown, where: string): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => rejectUnsafeKeys(v, `${where}[${i}]`));
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (UNSAFE_KEYS.includes(key)) throw new ConfigError(`${where}.${key}: key '${key}' is not allowed; expected parameter names (not ${UNSAFE_KEYS.join(', ')})`);
+    rejectUnsafeKeys((value as Record<string, unknown>)[key], `${where}.${key}`);
+  }
 }
 
 /**
@@ -38,6 +55,10 @@ export function parseOverridesJson(text: string, source = 'STUDY_OVERRIDES'): Re
  * overrides object serves a whole headless run) and are then ignored here.
  */
 export function resolveParams<S extends ParamSchema>(schema: S, req: ParamsRequest = {}): ParamsOf<S> {
+  return withParameterErrors(() => resolveParamsOrThrow(schema, req)); // one line in a notebook, no kernel stack trace
+}
+
+function resolveParamsOrThrow<S extends ParamSchema>(schema: S, req: ParamsRequest): ParamsOf<S> {
   const env = req.env ?? process.env;
   const preset: PresetName = oneOf('preset', env.STUDY_PRESET || req.preset || 'laptop', PRESET_NAMES);
   const known = Object.keys(schema);
@@ -61,10 +82,18 @@ export function resolveParams<S extends ParamSchema>(schema: S, req: ParamsReque
   return Object.freeze(out) as ParamsOf<S>;
 }
 
-/** A compact table of the resolved parameters with their docs, for the notebook's parameters cell. */
-export function describeParams<S extends ParamSchema>(schema: S, params: ParamsOf<S>): { key: string; value: string; doc: string }[] {
+/**
+ * A compact table of the resolved parameters with their docs, for the notebook's parameters cell.
+ * A value that differs from the preset's is marked in the `set by` column: `override (preset: <value>)`.
+ */
+export function describeParams<S extends ParamSchema>(schema: S, params: ParamsOf<S>): { key: string; value: string; 'set by': string; doc: string }[] {
+  const preset = params.preset as PresetName;
   return [
-    { key: 'preset', value: params.preset, doc: 'scale preset: smoke (CI, seconds), laptop (default, ~2 h on 2 cores), paper (study sizes, GPU)' },
-    ...Object.keys(schema).map((key) => ({ key, value: JSON.stringify((params as Record<string, unknown>)[key]), doc: schema[key].doc })),
+    { key: 'preset', value: params.preset, 'set by': '', doc: 'scale preset: smoke (CI, seconds), laptop (default, ~2 h on 2 cores), paper (study sizes, GPU)' },
+    ...Object.keys(schema).map((key) => {
+      const value = JSON.stringify((params as Record<string, unknown>)[key]);
+      const presetValue = JSON.stringify(schema[key].check(key, schema[key][preset])); // as checked, so a normalised value compares equal
+      return { key, value, 'set by': value === presetValue ? 'preset' : `override (preset: ${presetValue})`, doc: schema[key].doc };
+    }),
   ];
 }

@@ -1,0 +1,21 @@
+/**
+ * Algorithm versions of the run kinds, part of every run's content-addressed key. Bump a kind's
+ * version when its trainer's numbers change (a new loss term, another initialisation, a fixed
+ * bug): old results then no longer match, are recomputed, and `store gc` lists them as unused.
+ * A kind is the name of its result folder (`datasets/results/<preset>/<kind>/`).
+ */
+
+/** Current algorithm version per run kind; kinds not listed (custom stores, tests) are version 1. */
+export const RUN_ALGORITHM_VERSIONS: Readonly<Record<string, number>> = {
+  toy_mdl: 1,
+  toy_rl: 1,
+  toy_sft: 1,
+  language_mdl: 1,
+  language_rl: 1,
+  language_sft: 1,
+};
+
+/** The algorithm version of run kind `kind`. */
+export function algorithmVersion(kind: string): number {
+  return Object.prototype.hasOwnProperty.call(RUN_ALGORITHM_VERSIONS, kind) ? RUN_ALGORITHM_VERSIONS[kind] : 1;
+}
