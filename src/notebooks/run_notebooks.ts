@@ -10,7 +10,7 @@
  * formulas render offline). Stops at the first failing cell (src/notebooks/execute_notebook.py
  * prints the cell and the kernel's real error) and exits 1.
  *
- * While a cell runs, the kernel's progress lines (src/notebooks/progress_channel.ts) are printed at
+ * While a cell runs, the kernel's progress lines (src/io/progress_channel.ts) are printed at
  * most every 2 s, with a `cell k/n running for …` heartbeat every 30 s of quiet. The kernel dies with
  * the runner whatever kills it (src/notebooks/kernel_guard.py); Ctrl-C or SIGTERM print one line
  * and exit 130 / 143.
@@ -23,7 +23,7 @@ import type { Readable } from 'stream';
 import { parseOverridesJson } from '../study/params/resolve';
 import { PRESET_NAMES, type PresetName } from '../study/params/presets';
 import { ConfigError, checkRange, oneOf } from '../util/assert';
-import { ProgressFileReader, PROGRESS_FILE_ENV } from './progress_channel';
+import { ProgressFileReader, PROGRESS_FILE_ENV } from '../io/progress_channel';
 import { TerminalProgress } from './terminal_progress';
 
 /** Repository root (this file lives in `src/notebooks/`). */

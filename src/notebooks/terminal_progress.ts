@@ -1,6 +1,6 @@
 /**
  * What the headless runner prints while a notebook cell runs: the kernel's progress lines
- * (src/notebooks/progress_channel.ts), at most one per `minIntervalMs` with the latest one always
+ * (src/io/progress_channel.ts), at most one per `minIntervalMs` with the latest one always
  * shown when the cell ends, and a heartbeat `cell k/n running for 1m30s` when nothing was printed
  * for `heartbeatMs`. Pure: the caller passes the clock and the print function.
  */

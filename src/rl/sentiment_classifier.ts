@@ -12,7 +12,6 @@
  * (>= +threshold positive, <= -threshold negative, passages in between left out).
  */
 import { sha256Hex } from '../io/manifest';
-import type { Passage } from '../tasks/language/corpus';
 import type { Label } from '../tasks/types';
 import { ConfigError, checkInt, checkRange } from '../util/assert';
 import { sentimentScore } from './sentiment_reward';
@@ -62,13 +61,22 @@ export interface SentimentClassifier {
   readonly sha256: string;
 }
 
+/**
+ * A passage the classifier learns from: its text and, where the source has one (IMDB), its own
+ * sentiment label (null: label it with VADER). The corpus's `Passage` fits; the caller passes them in.
+ */
+export interface SentimentPassage {
+  readonly text: string;
+  readonly sentiment: Label | null;
+}
+
 /** Lowercased words of `text` (letters and inner apostrophes). */
 export function textWords(text: string): string[] {
   return text.toLowerCase().match(/[a-z]+(?:'[a-z]+)?/g) ?? [];
 }
 
 /** Labelled passages: own sentiment where present, else VADER's sign beyond `threshold`; others dropped. */
-export function lexiconLabels(passages: readonly Passage[], threshold: number): { text: string; label: Label }[] {
+export function lexiconLabels(passages: readonly SentimentPassage[], threshold: number): { text: string; label: Label }[] {
   checkRange('labelThreshold', threshold, 0, 1);
   const out: { text: string; label: Label }[] = [];
   for (const p of passages) {
@@ -116,7 +124,7 @@ function quantile(sorted: readonly number[], q: number): number {
  * Fits the classifier on `train` and measures it on `validation` (labelled with the same rule).
  * Minimises the class-balanced mean logistic loss + l2/2 ||w||^2 by full-batch gradient descent.
  */
-export function trainSentimentClassifier(train: readonly Passage[], validation: readonly Passage[], config: Partial<SentimentClassifierConfig> = {}): SentimentClassifier {
+export function trainSentimentClassifier(train: readonly SentimentPassage[], validation: readonly SentimentPassage[], config: Partial<SentimentClassifierConfig> = {}): SentimentClassifier {
   const cfg: SentimentClassifierConfig = { ...DEFAULT_SENTIMENT_CLASSIFIER, ...config };
   checkInt('minCount', cfg.minCount, 1);
   checkRange('l2', cfg.l2, 0, 1e6);

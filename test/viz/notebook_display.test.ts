@@ -78,9 +78,10 @@ describe('showChart', () => {
 });
 
 describe('figurePath', () => {
-  it('puts bare names under figures/ without extension and keeps absolute paths', () => {
-    assert.equal(figurePath('rl_partitions.svg'), figuresPath('rl_partitions'));
+  it('keeps an absolute path without its extension and refuses a bare name (viz is told where figures live)', () => {
+    assert.equal(figurePath(`${figuresPath('rl_partitions')}.svg`), figuresPath('rl_partitions'));
     assert.equal(figurePath('/tmp/x'), '/tmp/x');
+    assert.throws(() => figurePath('rl_partitions'), { message: "saveAs: 'rl_partitions' is not an absolute path; expected e.g. figuresPath('rl_partitions') from src/io/paths" });
   });
 });
 
@@ -134,7 +135,7 @@ describe('ProgressDisplay', () => {
   it('prints at most one line per interval, plus label changes and the final count', async () => {
     let t = 0;
     const lines: string[] = [];
-    const progress = new ProgressDisplay({ intervalMs: 1000, now: () => t, print: (l) => lines.push(l) });
+    const progress = new ProgressDisplay({ intervalMs: 1000, now: () => t, print: (l) => lines.push(l), emit: () => undefined });
     for (let done = 0; done <= 10; done++) {
       t = done * 300;
       progress.update({ done, total: 10, label: done < 5 ? 'task 1' : 'task 2' });
@@ -151,7 +152,7 @@ describe('ProgressDisplay', () => {
 
   it('shows the last update on flush even when it was throttled', async () => {
     const lines: string[] = [];
-    const progress = new ProgressDisplay({ intervalMs: 1e9, now: () => 0, print: (l) => lines.push(l) });
+    const progress = new ProgressDisplay({ intervalMs: 1e9, now: () => 0, print: (l) => lines.push(l), emit: () => undefined });
     progress.update({ done: 1, total: 10, label: 'x' });
     progress.update({ done: 2, total: 10, label: 'x' });
     await progress.flush();
@@ -182,6 +183,87 @@ describe('ProgressDisplay', () => {
       progress.update({ done: 1, total: 2, label: 'x', chartSpec: { data: { values: [] } } as never });
       await assert.rejects(progress.flush(), /Invalid specification/);
     });
+  });
+});
+
+describe('ProgressDisplay on a busy kernel socket', () => {
+  const busy = () => Object.assign(new Error('Socket is busy writing; only one send operation may be in progress at any time'), { code: 'EBUSY' });
+
+  it('never throws on EBUSY, retries, coalesces waiting updates and delivers the last one', async () => {
+    let refusals = 3;
+    const sent: DisplayMessage[] = [];
+    jupyter.lastWriteDisplayData = (msg: Omit<DisplayMessage, 'update'>, update: boolean) => {
+      if (update && refusals > 0) {
+        refusals--;
+        throw busy();
+      }
+      sent.push({ ...msg, update });
+    };
+    try {
+      const progress = new ProgressDisplay({ intervalMs: 0, emit: () => undefined });
+      for (let done = 1; done <= 5; done++) progress.update({ done, total: 5, label: 'grid' }); // synchronous burst while busy
+      await progress.flush();
+      showMarkdown('after'); // the socket is free again: no EBUSY reaches the cell
+    } finally {
+      jupyter.lastWriteDisplayData = null;
+    }
+    const updates = sent.filter((m) => m.update);
+    assert.equal(updates.length, 1, 'the four waiting states collapse into the newest one');
+    assert.ok(updates[0].data['text/html'].includes('<b>grid</b>: 5/5 (100%)'));
+    assert.deepEqual(sent[sent.length - 1].data, { 'text/markdown': 'after' });
+  });
+
+  it('queues a table refused with EBUSY behind the waiting progress update, in order', async () => {
+    let refusals = 1;
+    const sent: string[] = [];
+    jupyter.lastWriteDisplayData = (msg: Omit<DisplayMessage, 'update'>) => {
+      if (refusals > 0) {
+        refusals--;
+        throw busy();
+      }
+      sent.push(Object.keys(msg.data)[0]);
+    };
+    try {
+      showMarkdown('first');
+      showTable([{ a: 1 }]);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      jupyter.lastWriteDisplayData = null;
+    }
+    assert.deepEqual(sent, ['text/markdown', 'text/html']);
+  });
+});
+
+describe('ProgressDisplay over a resumed grid', () => {
+  it('counts reused runs, takes the ETA from computed runs only and says once how many were stored', async () => {
+    let t = 0;
+    const lines: string[] = [];
+    const emitted: string[] = [];
+    const progress = new ProgressDisplay({ intervalMs: 0, now: () => t, print: (l) => lines.push(l), emit: (l) => emitted.push(l) });
+    progress.update({ done: 1, total: 4, reused: 1, label: 'a' });
+    progress.update({ done: 2, total: 4, reused: 2, label: 'b' });
+    t = 10_000;
+    progress.update({ done: 3, total: 4, label: 'c' }); // computed: reused stays 2
+    t = 12_000;
+    progress.update({ done: 4, total: 4, reused: 2, label: 'd' });
+    await progress.flush();
+    assert.deepEqual(lines, [
+      'a: 1/4 (25%), 1 reused, 0s elapsed',
+      'b: 2/4 (50%), 2 reused, 0s elapsed',
+      'resumed: 2 of 4 runs already in the store',
+      'c: 3/4 (75%), 2 reused, 10s elapsed, ETA 10s',
+      'd: 4/4 (100%), 2 reused, 12s elapsed',
+    ]);
+    assert.deepEqual(emitted, lines, 'the headless runner gets the same lines');
+  });
+
+  it('counts runs of stepped grids in the resumed line', async () => {
+    const lines: string[] = [];
+    const progress = new ProgressDisplay({ intervalMs: 0, print: (l) => lines.push(l), emit: () => undefined });
+    progress.update({ done: 11, total: 33, reused: 11, unitsPerRun: 11, label: 'r1: reused' });
+    progress.update({ done: 12, total: 33, reused: 11, unitsPerRun: 11, label: 'r2: block 1/11' });
+    await progress.flush();
+    assert.ok(lines.includes('resumed: 1 of 3 runs already in the store'));
   });
 });
 

@@ -40,7 +40,7 @@ export interface ToyExtensionRuns {
 }
 
 /** Progress of the extension: which method, that method's grid progress, and a label naming both. */
-export type ToyExtensionProgress = { method: 'MDL' | 'RL' | 'SFT'; done: number; total: number; label: string };
+export type ToyExtensionProgress = { method: 'MDL' | 'RL' | 'SFT'; done: number; total: number; reused: number; unitsPerRun: number; label: string };
 
 /** The parameters the extension reads (notebook 04's resolved parameters). */
 export type ToyExtensionParams = Omit<ToyHypothesesParamValues, 'preset'> & { readonly preset: string };
@@ -57,14 +57,14 @@ export async function runToyExtension(
   const mdl = await runToyMdlGrid(p, {
     cells: toyMdlPairCells(p, tasks, p.extensionSeeds),
     store: hooks.stores?.mdl,
-    onProgress: (e: ToyMdlProgress) => hooks.onProgress?.({ method: 'MDL', done: e.done, total: e.total, label: `MDL ${e.label}` }),
+    onProgress: (e: ToyMdlProgress) => hooks.onProgress?.({ method: 'MDL', done: e.done, total: e.total, reused: e.reused, unitsPerRun: e.unitsPerRun, label: `MDL ${e.label}` }),
   });
   const rlCells = toyRlPairCells(p, tasks, p.extensionRates, p.extensionSeeds);
-  const rl = await runToyRlCells(rlCells, hooks.stores?.rl ?? toyRlStore(p.preset), { onProgress: (g) => hooks.onProgress?.({ method: 'RL', done: g.done, total: g.total, label: `RL ${g.cell.key}` }) });
+  const rl = await runToyRlCells(rlCells, hooks.stores?.rl ?? toyRlStore(p.preset), { onProgress: (g) => hooks.onProgress?.({ method: 'RL', done: g.done, total: g.total, reused: g.reused, unitsPerRun: 1, label: `RL ${g.cell.key}` }) });
   const sft = await runToySftGrid(p, {
     cells: toySftCells(p, tasks, p.extensionRates, p.extensionSeeds),
     store: hooks.stores?.sft,
-    onProgress: (g: GridProgress<ToySftConfig, FinetuneResult>) => hooks.onProgress?.({ method: 'SFT', done: g.done, total: g.total, label: `SFT ${g.cell.key}` }),
+    onProgress: (g: GridProgress<ToySftConfig, FinetuneResult>) => hooks.onProgress?.({ method: 'SFT', done: g.done, total: g.total, reused: g.reused, unitsPerRun: 1, label: `SFT ${g.cell.key}` }),
   });
   return { mdl, rl, sft };
 }

@@ -18,7 +18,8 @@ import { ConfigError, checkInt, oneOf } from '../../../util/assert';
 import { identityTag, modelDirs, withLanguageModel, type LanguageModelInputs } from '../../pretraining/model_inputs';
 import { languageMdlCellConfig, languageMdlProbingSet, runLanguageMdlCell, type LanguageMdlCellConfig, type LanguageMdlCellResult, type LanguageMdlGridParams } from './probe';
 import { LANGUAGE_MDL_PARAMS, type LanguageMdlParamValues } from './schema';
-import { runSteppedGrid, type GridCell, type GridResult } from '../../../io/run_store';
+import { type GridCell, type GridResult } from '../../../io/run_store';
+import { runSteppedGridCountingReuse, type SteppedProgress } from '../../grid_progress';
 import { parseOverridesJson, resolveParams } from '../../params/resolve';
 import { datasetsPath } from '../../../io/paths';
 import { PRESET_NAMES } from '../../params/presets';
@@ -34,13 +35,8 @@ export const LANGUAGE_PROBE_NAME = 'lm';
 /** One finished (or reused) run of the grid. */
 export type LanguageMdlRun = GridResult<LanguageMdlCellConfig, LanguageMdlCellResult>;
 
-/** Progress in blocks of the online code (11 per run; a reused run counts all at once). */
-export interface LanguageMdlProgress {
-  readonly done: number;
-  readonly total: number;
-  /** The run in progress, e.g. `task 22 t, seed 1: block 7/11`. */
-  readonly label: string;
-}
+/** Progress in blocks of the online code (11 per run; a reused run counts all at once, in `reused` too). */
+export type LanguageMdlProgress = SteppedProgress;
 
 /** Result-file key of a run: `task<k>/<feature>/lm-<12 hex of the model identity>/seed<n>`. */
 export function languageMdlCellKey(cfg: Pick<LanguageMdlCellConfig, 'task' | 'feature' | 'lm' | 'seed'>): string {
@@ -94,7 +90,7 @@ export async function runLanguageMdlGrid(p: LanguageMdlParamValues, opts: Langua
   return withLanguageModel(p, { lm: opts.lm }, (lm) => {
     const cells = opts.cells ?? languageMdlCells(p, lm);
     const store = opts.store ?? languageMdlStore(p.preset);
-    return runSteppedGrid(cells, store, BLOCKS_PER_RUN, (cell, onStep) => runLanguageMdlCell(cell.config, lm, (e: OnlineCodeBlockEvent) => onStep(e.index)), cellLabel, opts.onProgress);
+    return runSteppedGridCountingReuse(cells, store, BLOCKS_PER_RUN, (cell, onStep) => runLanguageMdlCell(cell.config, lm, (e: OnlineCodeBlockEvent) => onStep(e.index)), cellLabel, opts.onProgress);
   });
 }
 

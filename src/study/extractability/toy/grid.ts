@@ -20,7 +20,8 @@ import type { ProbeFeature } from '../../../tasks/probing_sets';
 import { TOY_TASK_IDS, prepareToyTask, toyTaskPair } from '../../../tasks/toy_generator';
 import type { Example, RuleName, TaskPair } from '../../../tasks/types';
 import { ConfigError, checkInt, oneOf } from '../../../util/assert';
-import { runSteppedGrid, type GridCell, type GridResult } from '../../../io/run_store';
+import { type GridCell, type GridResult } from '../../../io/run_store';
+import { runSteppedGridCountingReuse, type SteppedProgress } from '../../grid_progress';
 import { datasetsPath } from '../../../io/paths';
 import { PRESET_NAMES, type PresetName } from '../../params/presets';
 import { parseOverridesJson, resolveParams } from '../../params/resolve';
@@ -76,13 +77,8 @@ export interface ToyMdlCellResult {
 /** One finished (or reused) run of the grid. */
 export type ToyMdlRun = GridResult<ToyMdlCellConfig, ToyMdlCellResult>;
 
-/** Progress in blocks of the online code (11 per run; a reused run counts all at once). */
-export interface ToyMdlProgress {
-  readonly done: number;
-  readonly total: number;
-  /** The run in progress, e.g. `task 2 first-last, t probe, seed 1: block 7/11`. */
-  readonly label: string;
-}
+/** Progress in blocks of the online code (11 per run; a reused run counts all at once, in `reused` too). */
+export type ToyMdlProgress = SteppedProgress;
 
 /** The probe model of `params`: the toy encoder or the toy policy's GPT trunk, at the preset's size. */
 export function toyProbeModelOf(params: Pick<ToyMdlGridParams, 'probe' | 'vocab' | 'length' | 'probeWidth' | 'probeLayers' | 'probeHeads' | 'probeFF'>): ToyProbeModel {
@@ -213,7 +209,7 @@ function cellLabel(cfg: ToyMdlCellConfig): string {
 export async function runToyMdlGrid(params: ToyMdlGridParams & { readonly preset: string }, opts: ToyMdlGridOptions = {}): Promise<ToyMdlRun[]> {
   const cells = opts.cells ?? toyMdlCells(params);
   const store = opts.store ?? toyMdlStore(params.preset);
-  return runSteppedGrid(cells, store, BLOCKS_PER_RUN, (cell, onStep) => runToyMdlCell(cell.config, (e) => onStep(e.index)), cellLabel, opts.onProgress);
+  return runSteppedGridCountingReuse(cells, store, BLOCKS_PER_RUN, (cell, onStep) => runToyMdlCell(cell.config, (e) => onStep(e.index)), cellLabel, opts.onProgress);
 }
 
 /** Options of {@link loadToyMdlResults}. */
