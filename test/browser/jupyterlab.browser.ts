@@ -101,18 +101,19 @@ async function checkNotebook(page: Page, baseUrl: string, workDir: string, name:
   const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as NotebookJson;
   const charts = notebookCharts(saved);
   assert.ok(charts.length > 0, `${name}: no chart (image/svg+xml or image/png output) after Run All`);
-  const cellsByIndex = cells; // the page lists every cell, in notebook order
+  const cellsByIndex = cells; // the page lists every cell (JupyterLab 4 keeps them all in the DOM), in notebook order
   assert.equal(cellsByIndex.length, saved.cells.length, `${name}: page shows ${cellsByIndex.length} cells, the file has ${saved.cells.length}`);
   for (const { cellIndex, nCharts } of charts) {
     assert.ok(cellsByIndex[cellIndex].nImages >= nCharts, `${name}: cell ${cellIndex + 1} has ${nCharts} chart output(s) but ${cellsByIndex[cellIndex].nImages} rendered image(s)`);
   }
-  const headless = headlessCharts(stem, file);
+  const headless = headlessCharts(stem);
   if (headless) assert.deepEqual(charts, headless, `${name}: charts differ from the headless smoke run (notebooks/executed/${name})`);
 
   // 3. File > Save and Export Notebook As > HTML: the same tables, every chart an image.
-  const download = await exportHtml(page, UI_TIMEOUT_MS);
+  const exportedHtml = await exportHtml(page, UI_TIMEOUT_MS);
+  assert.match(exportedHtml.url, /[?&]sanitize_html=true\b/, `${name}: JupyterLab's export no longer asks to sanitise (${exportedHtml.url}); revisit src/setup/jupyter/jupyter_server_config.py`);
   const htmlPath = path.join(OUT, `${stem}.html`);
-  await download.saveAs(htmlPath);
+  fs.writeFileSync(htmlPath, exportedHtml.html);
   const exported = await exportedPage(page.context(), htmlPath, path.join(OUT, `${stem}.html.png`));
   assert.deepEqual(exported.garbled, [], `${name}: the exported HTML shows markup as text`);
   assert.deepEqual(exported.tableRows, code.flatMap((c) => c.tableRows), `${name}: exported tables differ from JupyterLab's`);
@@ -134,6 +135,7 @@ async function checkNotebook(page: Page, baseUrl: string, workDir: string, name:
     await acceptDialog(page);
   }, RUN_TIMEOUT_MS);
   const after = (await renderedCells(page)).filter((c) => c.kind === 'code');
+  await page.locator(`${PANEL} .jp-Notebook .jp-CodeCell`).first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(OUT, `${stem}.override.png`) });
   const error = after[0].stderr.trim();
   assert.ok(error.includes(`${rateKey}[1]: 1.5 is outside [0, 1]`), `${name}: the Parameters cell shows '${error.slice(0, 300)}', not the ${rateKey} error`);
@@ -153,11 +155,10 @@ function parameterRows(cells: readonly RenderedCell[]): string[] | undefined {
 }
 
 /** Chart outputs of the headless smoke run's executed copy, when it is newer than the notebook. */
-function headlessCharts(stem: string, copy: string): ReturnType<typeof notebookCharts> | undefined {
+function headlessCharts(stem: string): ReturnType<typeof notebookCharts> | undefined {
   const executed = path.join(ROOT, 'notebooks', 'executed', `${stem}.ipynb`);
   const source = path.join(ROOT, 'notebooks', `${stem}.ipynb`);
   if (!fs.existsSync(executed) || fs.statSync(executed).mtimeMs < fs.statSync(source).mtimeMs) return undefined;
-  void copy;
   return notebookCharts(JSON.parse(fs.readFileSync(executed, 'utf8')) as NotebookJson);
 }
 
@@ -192,6 +193,10 @@ async function screenshotNotebook(page: Page, file: string): Promise<void> {
 function prepareCopies(): string {
   const dir = path.join(OUT, 'notebooks');
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const f of fs.readdirSync(OUT).filter((n) => /\.(png|html|log)$/.test(n) || n.startsWith('chromium-profile-'))) {
+    fs.rmSync(path.join(OUT, f), { recursive: true, force: true }); // outputs of an earlier run
+  }
   fs.mkdirSync(dir, { recursive: true });
   const all = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => /^\d\d_.+\.ipynb$/.test(f));
   for (const prefix of NOTEBOOKS) {

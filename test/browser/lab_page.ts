@@ -3,7 +3,7 @@
  * cell editor, the kernel status in the notebook toolbar; and what it reads back from the page.
  * Selectors are JupyterLab 4's (src/setup/requirements.txt pins jupyterlab).
  */
-import type { Download, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 // Functions given to page.evaluate run in the page; the project's tsconfig has no DOM library, so
 // the page's globals are typed loosely here (module scope only).
@@ -11,6 +11,9 @@ declare const document: any;
 
 /** The notebook panel in front (other tabs stay in the DOM, hidden). */
 export const PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+
+/** The in-repo tslab kernel's name as JupyterLab shows it (kernel.json `display_name`). */
+export const KERNEL_DISPLAY_NAME = 'TypeScript';
 
 /** One notebook cell as rendered in JupyterLab. */
 export interface RenderedCell {
@@ -40,13 +43,15 @@ export async function openNotebook(page: Page, baseUrl: string, workspace: strin
   await page.goto(`${baseUrl}lab/workspaces/${workspace}/tree/${encodeURIComponent(name)}`);
   await page.locator(`${PANEL} .jp-Notebook .jp-Cell`).first().waitFor({ timeout: timeoutMs });
   await page.locator(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`).waitFor({ timeout: timeoutMs });
+  // The status bar names the kernel once the session is connected: 'TypeScript | Idle'.
+  await page.locator('#jp-main-statusbar', { hasText: `${KERNEL_DISPLAY_NAME} | Idle` }).waitFor({ timeout: timeoutMs });
 }
 
 /** Clicks `menu` in the menu bar, then the item labelled `item` (submenus: several labels). */
 export async function clickMenu(page: Page, menu: string, ...items: string[]): Promise<void> {
   await page.locator('#jp-MainMenu .lm-MenuBar-itemLabel', { hasText: new RegExp(`^${menu}$`) }).click();
   for (const item of items) {
-    await page.locator('.lm-Menu:visible .lm-Menu-itemLabel', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }).last().click();
+    await page.locator('.lm-Menu:visible .lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }).last().click();
   }
 }
 
@@ -68,12 +73,6 @@ export async function setCodeCellSource(page: Page, index: number, source: strin
   await page.keyboard.press('Escape'); // back to command mode
 }
 
-/** The text of the `index`-th code cell's editor. */
-export async function codeCellSource(page: Page, index: number): Promise<string> {
-  const lines = await page.locator(`${PANEL} .jp-Notebook .jp-CodeCell`).nth(index).locator('.cm-line').allInnerTexts();
-  return lines.join('\n');
-}
-
 /**
  * Starts a run with `trigger` on a notebook whose outputs are cleared, and waits for its end.
  */
@@ -81,6 +80,10 @@ export async function runAllAndWait(page: Page, trigger: () => Promise<void>, ti
   const first = (await page.locator(`${PANEL} .jp-Notebook .jp-CodeCell .jp-InputPrompt`).first().textContent()) ?? '';
   if (/\d/.test(first)) throw new Error(`runAllAndWait: clear the outputs first (the first code cell shows ${first.trim()})`);
   await trigger();
+  const firstPrompt = page.locator(`${PANEL} .jp-Notebook .jp-CodeCell .jp-InputPrompt`).first();
+  await firstPrompt.filter({ hasText: /\*|\d/ }).waitFor({ timeout: 60_000 }).catch(() => {
+    throw new Error('runAllAndWait: the first code cell did not start within 60 s of the Run All command');
+  });
   await waitForRunToFinish(page, timeoutMs);
 }
 
@@ -136,13 +139,33 @@ export async function saveNotebook(page: Page): Promise<void> {
   await page.locator('.jp-mod-current.jp-mod-dirty').waitFor({ state: 'detached' });
 }
 
-/** File > Save and Export Notebook As > HTML; resolves with the download it starts. */
-export async function exportHtml(page: Page, timeoutMs: number): Promise<Download> {
-  // JupyterLab opens the nbconvert URL in a new tab, which turns into the download.
-  const popup = page.context().waitForEvent('page', { timeout: timeoutMs });
+/** What JupyterLab's HTML export asked the server for, and what the server answered. */
+export interface HtmlExport {
+  /** The nbconvert URL JupyterLab opened (with its `sanitize_html` and `download` parameters). */
+  url: string;
+  html: string;
+}
+
+/**
+ * File > Save and Export Notebook As > HTML, then Ok in JupyterLab's "Export as HTML" dialog with
+ * its default (Sanitize HTML output ticked), as a user would. JupyterLab opens the nbconvert URL in
+ * a new tab that turns into a download; Playwright does not report that download over a DevTools
+ * connection, so the test takes the URL from the request and fetches it with the page's cookies.
+ */
+export async function exportHtml(page: Page, timeoutMs: number): Promise<HtmlExport> {
+  const context = page.context();
+  const request = context.waitForEvent('request', { predicate: (r) => r.url().includes('/nbconvert/html/'), timeout: timeoutMs });
   await clickMenu(page, 'File', 'Save and Export Notebook As', 'HTML');
-  const tab = await popup;
-  return tab.waitForEvent('download', { timeout: timeoutMs });
+  const dialog = page.locator('.jp-Dialog', { hasText: 'Export as HTML' });
+  await dialog.waitFor({ timeout: timeoutMs });
+  if (!(await dialog.locator('input[type="checkbox"]').isChecked())) throw new Error('exportHtml: the Sanitize HTML output box is no longer ticked by default');
+  await acceptDialog(page);
+  const url = (await request).url();
+  // Jupyter checks XSRF on this GET; the browser tab passed it by navigating, a fetch sends the header.
+  const xsrf = (await context.cookies(url)).find((c) => c.name === '_xsrf')?.value ?? '';
+  const res = await context.request.get(url, { timeout: timeoutMs, headers: { 'X-XSRFToken': xsrf } });
+  if (!res.ok()) throw new Error(`exportHtml: ${url} answered ${res.status()}`);
+  return { url, html: await res.text() };
 }
 
 function escapeRegExp(text: string): string {
