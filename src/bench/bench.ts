@@ -28,7 +28,10 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 function peakRss(root: string, label: string, args: string[]): string {
   const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'bench', 'peak_rss.ts'), ...args], { cwd: root, encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
   const last = (res.stdout || '').trim().split('\n').pop() ?? '';
-  if (res.status !== 0 || !last.startsWith('{')) return `| ${label} | failed: ${(res.stderr || res.error?.message || '').trim().split('\n').pop()} | |`;
+  if (res.status !== 0 || !last.startsWith('{')) {
+    const err = (res.stderr || res.error?.message || '').split('\n').find((l) => /error/i.test(l)) ?? `exit code ${res.status}`;
+    return `| ${label} | failed: ${err.trim()} | |`;
+  }
   const r = JSON.parse(last) as { ms: number; maxRssMiB: number };
   return `| ${label} | ${Math.round(r.maxRssMiB)} MiB | ${(r.ms / 1000).toFixed(1)} s |`;
 }
