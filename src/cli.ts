@@ -1,7 +1,9 @@
 /**
- * Command line: argv -> experiments/*, parsing and dispatch only. Each command is one entry of
- * `COMMANDS` (its flags, their docs, and a `run` that calls `src/experiments`); add `toy-rl`,
- * `toy-mdl`, ... there. Bad input prints one line on stderr and exits with code 2.
+ * Command line: argv -> src/study/*, parsing and dispatch only. Each command is one entry of
+ * `COMMANDS` (its flags, their docs, and a `run` that calls `src/study`); `grid` and `store` parse
+ * their own subcommands (src/grid). The single-run commands (toy-rl, language-sft, ...) take
+ * `--out` optionally: the run store under `datasets/results/<preset>/` is the record.
+ * Bad input prints one line on stderr and exits with code 2.
  *
  *   npx tsx src/cli.ts toy-data --task 2 --rate 0.1 --seed 0 --train-size 1000 --test-size 100 --vocab 10 --out /tmp/toy
  */
@@ -17,6 +19,11 @@ import { runLanguageRlCommand } from './study/rl/language/grid';
 import { checkWritablePath, type PathKind } from './io/path_checks';
 import { runGridCli } from './grid/grid_cli';
 import { runStoreCli } from './grid/store_command';
+import type { OnlineCodeResult } from './probing/online_code';
+import type { LoveringMdlResult } from './probing/lovering_mdl';
+import type { FinetuneResult } from './sft/classifier_finetune';
+import { PARTITIONS } from './tasks/partitions';
+import type { Partition } from './tasks/types';
 
 /** Exit codes: 0 done, 1 failed while running, 2 bad command line or configuration. */
 export const EXIT_OK = 0;
@@ -67,6 +74,59 @@ export class UsageError extends Error {
 /** Largest example count of a data-set size flag: 10M examples, 50x the paper's 200k training set. */
 export const MAX_EXAMPLES = 10_000_000;
 
+// ---- the flags and report lines the single-run commands share --------------------------------
+
+const rateFlag = (of: string): FlagSpec => ({ name: 'rate', key: 'rate', type: 'number', doc: `s-only rate p in [0, 1] of the ${of} (required)` });
+const presetFlag = (what: string): FlagSpec => ({ name: 'preset', key: 'preset', type: 'string', doc: `smoke | laptop | paper: ${what} (default laptop)` });
+const overridesFlag = (params: string, example: string): FlagSpec => ({ name: 'overrides', key: 'overrides', type: 'string', doc: `JSON object of ${params} parameters, e.g. '${example}'` });
+const FEATURE_FLAG: FlagSpec = { name: 'feature', key: 'feature', type: 'string', doc: 'probed feature: s (s-only vs neither) or t (both vs s-only) (required)' };
+const MODELS_DIR_FLAG: FlagSpec = { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)', path: 'dir' };
+
+/** What differs between the single-run commands' flags: the docs, the rate or feature flag, extras. */
+interface SingleRunFlagDocs {
+  readonly task: string;
+  /** `--rate` (a training run) or `--feature` (a probe run). */
+  readonly axis: FlagSpec;
+  readonly seed: string;
+  /** What the preset sets. */
+  readonly preset: string;
+  /** Whose parameters `--overrides` takes, and an example. */
+  readonly overrides: readonly [string, string];
+  /** The JSON `--out` gets. */
+  readonly json: string;
+  /** The notebook sharing the store, and the run kind (store folder). */
+  readonly store: readonly [string, string];
+  /** Command-specific flags, after the result store. */
+  readonly extra?: readonly FlagSpec[];
+  /** What `--force` does again; default retrain. */
+  readonly force?: 'retrain' | 'recompute';
+}
+
+/** The flags of a single-run command: task, rate|feature, seed, preset, overrides, optional out and result store, extras, force. */
+function singleRunFlags(d: SingleRunFlagDocs): FlagSpec[] {
+  return [
+    { name: 'task', key: 'task', type: 'number', doc: d.task },
+    d.axis,
+    { name: 'seed', key: 'seed', type: 'number', doc: d.seed },
+    presetFlag(d.preset),
+    overridesFlag(...d.overrides),
+    { name: 'out', key: 'out', type: 'string', doc: `also write the run's JSON ${d.json} to this file (default: only the result store)`, path: 'file' },
+    { name: 'results-dir', key: 'resultsDir', type: 'string', doc: `result store shared with ${d.store[0]} (default datasets/results/<preset>/${d.store[1]})`, path: 'dir' },
+    ...(d.extra ?? []),
+    { name: 'force', key: 'force', type: 'boolean', doc: `${d.force ?? 'retrain'} even when the result store holds the run` },
+  ];
+}
+const MDL_JSON = '{codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]}';
+const SFT_JSON = '{config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch}';
+
+/** `reused|trained <key>` and, with `--out`, ` -> <file>` around a run's numbers. */
+const runLine = (r: { reused: boolean; key: string; out: string | undefined }, verb: string, numbers: string): string => `${r.reused ? 'reused' : verb} ${r.key}: ${numbers}${r.out === undefined ? '' : ` -> ${r.out}`}`;
+const partitions = (e: Readonly<Record<Partition, number>>): string => PARTITIONS.map((p) => `${p} ${e[p].toFixed(3)}`).join(', ');
+const mdlLine = (r: { reused: boolean; key: string; out: string | undefined; json: OnlineCodeResult | LoveringMdlResult }): string =>
+  runLine(r, 'computed', 'codelengthBits' in r.json ? `${r.json.codelengthBits.toFixed(1)} bits, compression ${r.json.compression.toFixed(3)}, N ${r.json.n}` : `original total_mdl ${r.json.totalMdlMixedUnits.toFixed(1)} (mixed units), N ${r.json.nUsed}`);
+const rlLine = (r: { reused: boolean; key: string; out: string | undefined; result: { eval: Readonly<Record<Partition, number>> } }, score: string): string => runLine(r, 'trained', `${score} ${partitions(r.result.eval)}`);
+const sftLine = (r: { reused: boolean; key: string; out: string | undefined; result: FinetuneResult }): string => runLine(r, 'trained', `accuracy ${r.result.accuracy.toFixed(3)}, error ${partitions(r.result.errors)}`);
+
 /** The commands, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'toy-data': {
@@ -97,65 +157,62 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   },
   'toy-mdl': {
     summary: 'MDL online codelength (bits) of one toy probe: task, feature s|t and probe seed, sizes and epochs from the preset (notebook 02)',
-    flags: [
-      { name: 'task', key: 'task', type: 'number', doc: 'study task 1..5: contains-1, first-last, prefix-duplicate, contains-first, adjacent-duplicate (required)' },
-      { name: 'feature', key: 'feature', type: 'string', doc: 'probed feature: s (s-only vs neither) or t (both vs s-only) (required)' },
-      { name: 'seed', key: 'seed', type: 'number', doc: 'probe seed: orders the probing set, initialises and shuffles every block probe (required)' },
-      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: probing-set size, probe shape, epochs (default laptop)' },
-      { name: 'probe', key: 'probe', type: 'string', doc: "probe model: encoder (Cruz et al.'s toy encoder) or policy (GPT trunk + classifier); default the preset's" },
-      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-02 parameters, e.g. \'{"mdlProbeSize": 1000}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]} (required)', path: 'file' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: "result store shared with notebook 02 (default datasets/results/<preset>/toy_mdl)", path: 'dir' },
-      { name: 'force', key: 'force', type: 'boolean', doc: 'recompute even when the result store holds the run' },
-    ],
+    flags: singleRunFlags({
+      task: 'study task 1..5: contains-1, first-last, prefix-duplicate, contains-first, adjacent-duplicate (required)',
+      axis: FEATURE_FLAG,
+      seed: 'probe seed: orders the probing set, initialises and shuffles every block probe (required)',
+      preset: 'probing-set size, probe shape, epochs',
+      overrides: ['notebook-02', '{"mdlProbeSize": 1000}'],
+      json: MDL_JSON,
+      store: ['notebook 02', 'toy_mdl'],
+      extra: [
+        { name: 'probe', key: 'probe', type: 'string', doc: "probe model: encoder (Cruz et al.'s toy encoder) or policy (GPT trunk + classifier); default the preset's" },
+        { name: 'method', key: 'method', type: 'string', doc: "online (default): the online codelength; lovering: the original code's total_mdl (mixed units, JSON {totalMdlMixedUnits, nUsed, ...})" },
+      ],
+      force: 'recompute',
+    }),
     async run(values, io) {
-      const r = await runToyMdlCommand(values);
-      io.out(`${r.reused ? 'reused' : 'computed'} ${r.key}: ${r.json.codelengthBits.toFixed(1)} bits, compression ${r.json.compression.toFixed(3)}, N ${r.json.n} -> ${r.out}`);
+      io.out(mdlLine(await runToyMdlCommand(values)));
       return EXIT_OK;
     },
   },
   'toy-rl': {
     summary: 'train and evaluate one PPO policy on a toy task at one rate and seed, sizes from the preset (notebook 03)',
-    flags: [
-      { name: 'task', key: 'task', type: 'number', doc: 'study task 1..5 (required)' },
-      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training prompts (required)' },
-      { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: initialisation, sampling, shuffling (required)' },
-      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model size, iterations, batch (default laptop)' },
-      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-03 parameters, e.g. \'{"rlIterations": 50}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, seed, steps, eval: {both, neither, s_only, t_only}, warnings} (required)', path: 'file' },
-      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
-    ],
+    flags: singleRunFlags({
+      task: 'study task 1..5 (required)',
+      axis: rateFlag('training prompts'),
+      seed: 'run seed: initialisation, sampling, shuffling (required)',
+      preset: 'model size, iterations, batch',
+      overrides: ['notebook-03', '{"rlIterations": 50}'],
+      json: '{config, seed, steps, eval: {both, neither, s_only, t_only}, warnings}',
+      store: ['notebook 03', 'toy_rl'],
+    }),
     async run(values, io) {
-      const r = await runToyRlCommand(values);
-      const e = r.result.eval;
-      io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: reward both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
+      io.out(rlLine(await runToyRlCommand(values), 'reward'));
       return EXIT_OK;
     },
   },
   'toy-sft': {
     summary: 'fine-tune and score one supervised (Lovering) classifier on a toy task at one rate and seed, sizes from the preset (notebook 04)',
-    flags: [
-      { name: 'task', key: 'task', type: 'number', doc: `study task 1..5, or an extension rule pair of notebook 04 (${TOY_SFT_TASK_IDS.filter((t) => t > 5).join(', ')}) (required)` },
-      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training set (required)' },
-      { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: initialisation, dropout, shuffling (required)' },
-      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model size, training examples, epochs (default laptop)' },
-      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-04 parameters, e.g. \'{"sftEpochs": 5}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch} (required)', path: 'file' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 04 (default datasets/results/<preset>/toy_sft)', path: 'dir' },
-      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
-    ],
+    flags: singleRunFlags({
+      task: `study task 1..5, or an extension rule pair of notebook 04 (${TOY_SFT_TASK_IDS.filter((t) => t > 5).join(', ')}) (required)`,
+      axis: rateFlag('training set'),
+      seed: 'run seed: initialisation, dropout, shuffling (required)',
+      preset: 'model size, training examples, epochs',
+      overrides: ['notebook-04', '{"sftEpochs": 5}'],
+      json: SFT_JSON,
+      store: ['notebook 04', 'toy_sft'],
+    }),
     async run(values, io) {
-      const r = await runToySftCommand(values);
-      const e = r.result.errors;
-      io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: accuracy ${r.result.accuracy.toFixed(3)}, error both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
+      io.out(sftLine(await runToySftCommand(values)));
       return EXIT_OK;
     },
   },
   'lm-pretrain': {
     summary: 'pre-train (or reuse) the language model of the natural-language experiments: corpus, BPE tokenizer, GPT, cached under datasets/models/<preset>/lm (notebook 05)',
     flags: [
-      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: tokenizer, model shape, steps (default laptop)' },
-      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-05 model parameters, e.g. \'{"lmSteps": 500}\'' },
+      presetFlag('tokenizer, model shape, steps'),
+      overridesFlag('notebook-05 model', '{"lmSteps": 500}'),
       { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the cached model matches' },
     ],
     async run(values, io) {
@@ -167,60 +224,53 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   },
   'language-mdl': {
     summary: 'MDL online codelength (bits) of one language probe: the pre-trained LM as a classifier, task, feature s|t and probe seed, sizes from the preset (notebook 06)',
-    flags: [
-      { name: 'task', key: 'task', type: 'number', doc: 'prefix task id (figures: 1, 2, 5, 22, 23; also 0, 6, 8, 9, 12) (required)' },
-      { name: 'feature', key: 'feature', type: 'string', doc: 'probed feature: s (s-only vs neither) or t (both vs s-only) (required)' },
-      { name: 'seed', key: 'seed', type: 'number', doc: 'probe seed: orders the probing set, initialises the head and shuffles every block probe (required)' },
-      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: pre-trained model, probing-set size, epochs (default laptop)' },
-      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-06 parameters, e.g. \'{"langMdlProbeSize": 400}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]} (required)', path: 'file' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 06 (default datasets/results/<preset>/language_mdl)', path: 'dir' },
-      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)', path: 'dir' },
-      { name: 'force', key: 'force', type: 'boolean', doc: 'recompute even when the result store holds the run' },
-    ],
+    flags: singleRunFlags({
+      task: 'prefix task id (figures: 1, 2, 5, 22, 23; also 0, 6, 8, 9, 12) (required)',
+      axis: FEATURE_FLAG,
+      seed: 'probe seed: orders the probing set, initialises the head and shuffles every block probe (required)',
+      preset: 'pre-trained model, probing-set size, epochs',
+      overrides: ['notebook-06', '{"langMdlProbeSize": 400}'],
+      json: MDL_JSON,
+      store: ['notebook 06', 'language_mdl'],
+      extra: [MODELS_DIR_FLAG],
+      force: 'recompute',
+    }),
     async run(values, io) {
-      const r = await runLanguageMdlCommand(values);
-      io.out(`${r.reused ? 'reused' : 'computed'} ${r.key}: ${r.json.codelengthBits.toFixed(1)} bits, compression ${r.json.compression.toFixed(3)}, N ${r.json.n} -> ${r.out}`);
+      io.out(mdlLine(await runLanguageMdlCommand(values)));
       return EXIT_OK;
     },
   },
   'language-sft': {
-    summary: 'fine-tune and score one supervised (Lovering) classifier on a language task: the pre-trained LM + head on the rate-p prompts, error per held-out partition',
-    flags: [
-      { name: 'task', key: 'task', type: 'number', doc: 'prefix task id (figures: 1, 2, 5, 22, 23) (required)' },
-      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training prompts (required)' },
-      { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: head initialisation, dropout, shuffling (required)' },
-      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: pre-trained model, training prompts, epochs (default laptop)' },
-      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of LANGUAGE_SFT_PARAMS, e.g. \'{"langSftEpochs": 5}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch} (required)', path: 'file' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with the notebooks (default datasets/results/<preset>/language_sft)', path: 'dir' },
-      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with the pre-trained lm/ and tokenizer/ (default datasets/models/<preset>; trained there if missing)', path: 'dir' },
-      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
-    ],
+    summary: 'fine-tune and score one supervised (Lovering) classifier on a language task: the pre-trained LM + head on the rate-p prompts, error per held-out partition (notebook 08)',
+    flags: singleRunFlags({
+      task: 'prefix task id (figures: 1, 2, 5, 22, 23) (required)',
+      axis: rateFlag('training prompts'),
+      seed: 'run seed: head initialisation, dropout, shuffling (required)',
+      preset: 'pre-trained model, training prompts, epochs',
+      overrides: ['LANGUAGE_SFT_PARAMS', '{"langSftEpochs": 5}'],
+      json: SFT_JSON,
+      store: ['notebook 08', 'language_sft'],
+      extra: [MODELS_DIR_FLAG],
+    }),
     async run(values, io) {
-      const r = await runLanguageSftCommand(values);
-      const e = r.result.errors;
-      io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: accuracy ${r.result.accuracy.toFixed(3)}, error both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
+      io.out(sftLine(await runLanguageSftCommand(values)));
       return EXIT_OK;
     },
   },
   'language-rl': {
     summary: 'train and evaluate one PPO policy (trl settings, sentiment reward) on a language task at one rate and seed, from the pre-trained model of the preset (notebook 07)',
-    flags: [
-      { name: 'task', key: 'task', type: 'number', doc: 'language task 0, 1, 2, 5, 6, 8, 9, 12, 22, 23 (required)' },
-      { name: 'rate', key: 'rate', type: 'number', doc: 's-only rate p in [0, 1] of the training prompts (required)' },
-      { name: 'seed', key: 'seed', type: 'number', doc: 'run seed: value head, sampling, minibatch order (required)' },
-      { name: 'preset', key: 'preset', type: 'string', doc: 'smoke | laptop | paper: model, steps, batch (default laptop)' },
-      { name: 'overrides', key: 'overrides', type: 'string', doc: 'JSON object of notebook-07 parameters, e.g. \'{"langRlSteps": 50}\'' },
-      { name: 'out', key: 'out', type: 'string', doc: 'file for the JSON {config, steps, eval (normalised scores per partition), rewards, samples, before, warnings} (required)', path: 'file' },
-      { name: 'results-dir', key: 'resultsDir', type: 'string', doc: 'result store shared with notebook 07 (default datasets/results/<preset>/language_rl)', path: 'dir' },
-      { name: 'models-dir', key: 'modelsDir', type: 'string', doc: 'folder with lm/ and tokenizer/ of the pre-trained model (default datasets/models/<preset>)', path: 'dir' },
-      { name: 'force', key: 'force', type: 'boolean', doc: 'retrain even when the result store holds the run' },
-    ],
+    flags: singleRunFlags({
+      task: 'language task 0, 1, 2, 5, 6, 8, 9, 12, 22, 23 (required)',
+      axis: rateFlag('training prompts'),
+      seed: 'run seed: value head, sampling, minibatch order (required)',
+      preset: 'model, steps, batch',
+      overrides: ['notebook-07', '{"langRlSteps": 50}'],
+      json: '{config, steps, eval (normalised scores per partition), rewards, samples, before, warnings}',
+      store: ['notebook 07', 'language_rl'],
+      extra: [MODELS_DIR_FLAG],
+    }),
     async run(values, io) {
-      const r = await runLanguageRlCommand(values);
-      const e = r.result.eval;
-      io.out(`${r.reused ? 'reused' : 'trained'} ${r.key}: normalised score both ${e.both.toFixed(3)}, neither ${e.neither.toFixed(3)}, s_only ${e.s_only.toFixed(3)}, t_only ${e.t_only.toFixed(3)} -> ${r.out}`);
+      io.out(rlLine(await runLanguageRlCommand(values), 'normalised score'));
       return EXIT_OK;
     },
   },

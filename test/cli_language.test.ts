@@ -47,12 +47,12 @@ describe('cli language-mdl and language-sft', () => {
     assert.deepEqual([json.config.task, json.config.data.rate, json.config.data.trainSize, json.config.seed], [1, 0.5, 30, 0]);
   });
 
-  it('exits 2 naming the field on a bad task, feature or rate, or a missing --out, before loading any model', async () => {
+  it('exits 2 naming the field on a bad task, feature or rate, or a missing --seed, before loading any model', async () => {
     const out = path.join(tmp, 'bad.json');
     const cases: [string[], RegExp][] = [
       [['language-mdl', '--task', '3', '--feature', 't', '--seed', '0', '--out', out], /task: 3 is not allowed; expected one of 0, 1, 2, 5, 6, 8, 9, 12, 22, 23/],
       [['language-mdl', '--task', '1', '--feature', 'x', '--seed', '0', '--out', out], /feature: 'x' is not allowed; expected one of 's', 't'/],
-      [['language-mdl', '--task', '1', '--feature', 's', '--seed', '0'], /out: missing/],
+      [['language-mdl', '--task', '1', '--feature', 's'], /seed: missing; expected --seed <probe seed, integer >= 0>/],
       [['language-sft', '--task', '1', '--rate', '1.5', '--seed', '0', '--out', out], /rate: 1\.5 is outside \[0, 1\]/],
     ];
     for (const [args, message] of cases) {

@@ -30,12 +30,12 @@ describe('cli language-rl', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), json);
   });
 
-  it('exits 2 naming the field on a bad task or rate, or a missing --out, before loading any model', async () => {
+  it('exits 2 naming the field on a bad task or rate, or a missing --seed, before loading any model', async () => {
     const out = path.join(tmp, 'bad.json');
     const cases: [string[], RegExp][] = [
       [['language-rl', '--task', '3', '--rate', '0', '--seed', '0', '--out', out], /task: 3 is not allowed; expected one of 0, 1, 2, 5, 6, 8, 9, 12, 22, 23/],
       [['language-rl', '--task', '1', '--rate', '2', '--seed', '0', '--out', out], /rate: 2 is outside \[0, 1\]/],
-      [['language-rl', '--task', '1', '--rate', '0', '--seed', '0'], /out: missing/],
+      [['language-rl', '--task', '1', '--rate', '0'], /seed: missing; expected --seed <integer >= 0>/],
     ];
     for (const [args, message] of cases) {
       const r = await inProcess([...args, '--models-dir', path.join(tmp, 'never')]);

@@ -46,6 +46,23 @@ describe('cli toy-mdl', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), json);
   });
 
+  it('without --out, stores the run only (what grid cells do), and a later run with --out reuses it', () => {
+    const store = path.join(tmp, 'store-only');
+    const args = ['toy-mdl', '--task', '1', '--feature', 's', '--seed', '1', '--preset', 'smoke', '--overrides', TINY, '--results-dir', store];
+    const first = cli(args);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^computed task1\/s\/encoder\/seed1: \d+\.\d bits, compression \d\.\d{3}, N 40$/m);
+    const files = fs.readdirSync(store, { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+    assert.equal(files.length, 1, files.join(', '));
+    assert.match(files[0], /^task1\/s\/encoder\/seed1--[0-9a-f]{12}\.json$/);
+    assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.endsWith('.json')), []);
+    const out = path.join(tmp, 'later.json');
+    const second = cli([...args, '--out', out]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /^reused task1\/s\/encoder\/seed1: .* -> /m);
+    assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(out, 'utf8'))), ['codelengthBits', 'uniformBits', 'compression', 'n', 'blocks']);
+  });
+
   it('exits with code 2 and one stderr line on a bad feature or flag', () => {
     const bad = cli(['toy-mdl', '--task', '1', '--feature', 'x', '--seed', '0', '--out', path.join(tmp, 'x.json')]);
     assert.equal(bad.code, EXIT_USAGE);
@@ -59,9 +76,9 @@ describe('cli toy-mdl', () => {
   it('names the bad value in one line', async () => {
     const out = ['--out', path.join(tmp, 'never.json')];
     const cases: [string[], string][] = [
-      [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0'], 'error: out: missing; expected --out <file.json>'],
-      [['toy-mdl', '--feature', 's', '--seed', '0', ...out], 'error: task: missing; expected --task 1..5'],
-      [['toy-mdl', '--task', '7', '--feature', 's', '--seed', '0', ...out], 'error: task: 7 is not allowed; expected one of 1, 2, 3, 4, 5'],
+      [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--out='], 'error: out: missing; expected a file path'],
+      [['toy-mdl', '--feature', 's', '--seed', '0', ...out], 'error: task: missing; expected --task 1..5 (or an extension pair id)'],
+      [['toy-mdl', '--task', '77', '--feature', 's', '--seed', '0', ...out], 'error: task: 77 is not allowed; expected one of 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12'],
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '-1', ...out], 'error: seed: -1 is outside [0, 9007199254740991]'],
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--preset', 'huge', ...out], "error: preset: 'huge' is not allowed; expected one of 'smoke', 'laptop', 'paper'"],
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--probe', 'lstm', ...out], "error: probe: 'lstm' is not allowed; expected one of 'encoder', 'policy'"],

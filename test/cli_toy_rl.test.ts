@@ -48,12 +48,13 @@ describe('cli toy-rl', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), json);
   });
 
-  it('exits 2 naming the field on a bad rate, task or a missing --out', async () => {
+  it('exits 2 naming the field on a bad rate, task or an empty --out', async () => {
     const out = path.join(tmp, 'bad.json');
     const cases: [string[], RegExp][] = [
       [['--task', '2', '--rate', '1.5', '--seed', '0', '--out', out], /rate: 1\.5 is outside \[0, 1\]/],
       [['--task', '99', '--rate', '0', '--seed', '0', '--out', out], /task: 99/],
-      [['--task', '1', '--rate', '0', '--seed', '0'], /out: missing/],
+      [['--task', '1', '--rate', '0', '--seed', '0', '--out='], /^error: out: missing; expected a file path$/],
+      [['--task', '1', '--rate', '0', '--seed', '0', '--results-dir='], /^error: results-dir: missing; expected a folder path$/],
     ];
     for (const [args, message] of cases) {
       const r = await inProcess(['toy-rl', ...args]);

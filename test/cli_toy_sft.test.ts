@@ -27,7 +27,7 @@ describe('cli toy-sft', () => {
     assert.deepEqual([json.config.task, json.config.data.target, json.config.data.spurious, json.config.data.rate, json.config.seed], [7, 'contains-1', 'first-last', 0.1, 1]);
     assert.deepEqual(Object.keys(json.errors).sort(), ['both', 'neither', 's_only', 't_only']);
     for (const v of [...Object.values(json.errors), json.accuracy]) assert.ok(typeof v === 'number' && v >= 0 && v <= 1);
-    assert.ok(fs.existsSync(path.join(store, 'task7', 'rate0.1', 'seed1.json')));
+    assert.ok(fs.readdirSync(path.join(store, 'task7', 'rate0.1')).some((f) => /^seed1--[0-9a-f]{12}\.json$/.test(f)), 'the store holds the run as <key>--<hash12>.json');
 
     const again = await inProcess(args);
     assert.equal(again.code, EXIT_OK, again.err.join('\n'));
@@ -35,12 +35,12 @@ describe('cli toy-sft', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), json);
   });
 
-  it('exits 2 naming the field on a bad task or rate, or a missing --out', async () => {
+  it('exits 2 naming the field on a bad task or rate, or a missing --seed', async () => {
     const out = path.join(tmp, 'bad.json');
     const cases: [string[], RegExp][] = [
       [['--task', '2', '--rate', '1.5', '--seed', '0', '--out', out], /rate: 1\.5 is outside \[0, 1\]/],
       [['--task', '99', '--rate', '0', '--seed', '0', '--out', out], /task: 99 is not allowed; expected one of 1, 2, 3, 4, 5, 6/],
-      [['--task', '2', '--rate', '0', '--seed', '0'], /out: missing/],
+      [['--task', '2', '--rate', '0'], /^error: seed: missing; expected --seed <integer >= 0>$/],
     ];
     for (const [args, message] of cases) {
       const r = await inProcess(['toy-sft', ...args]);

@@ -38,16 +38,6 @@ export function presetStore(preset: string, kind: string, opts: { readonly onNot
   return new RunStore(datasetsPath('results', preset, kind), { onNotice: opts.onNotice });
 }
 
-/**
- * A cell's argv with `--out` where its command requires one and the step's lister gave none: the
- * run's JSON also goes to `datasets/grid_out/<preset>/<step>/<key>.json` (the result store is the
- * record; this copy is what a single-run command always writes).
- */
-function withOut(cell: StepCell, step: string, preset: string): StepCell {
-  if (cell.argv[0] === 'lm-pretrain' || cell.argv.includes('--out')) return cell;
-  return { ...cell, argv: [...cell.argv, '--out', datasetsPath('grid_out', preset, step, `${cell.key}.json`)] };
-}
-
 /** A step's cells with their configuration, remembered for `isDone` / `isRunning`. */
 interface Listed {
   readonly step: string;
@@ -67,7 +57,7 @@ export function studyGridDeps(opts: { readonly onNotice?: (line: string) => void
   const registry: Record<string, (preset: string, overrides: Readonly<Record<string, unknown>>) => Promise<readonly GridCellCommand[]>> = {};
   for (const [step, list] of Object.entries(STEP_CELLS)) {
     registry[step] = async (preset, overrides) => {
-      const cells = (await list(preset, overrides)).map((c) => withOut(c, step, preset));
+      const cells = await list(preset, overrides);
       listed = { step, cells: new Map(cells.map((c) => [c.key, c])) };
       return cells;
     };

@@ -217,7 +217,7 @@ export const PPO_CONFIG_KEYS = Object.freeze(Object.keys(FIELD_CHECKS) as (keyof
  * Checks every field and the relations between fields; throws one `ConfigError` line naming the
  * first bad field, its value and what is allowed (e.g. `gamma: 1.5 is outside [0, 1]`).
  */
-export function validatePPOConfig(cfg: Readonly<Record<string, unknown>>): PPOConfig {
+export function validatePPOConfig(cfg: Readonly<Record<string, unknown>>, opts: { readonly raggedLastMinibatch?: boolean } = {}): PPOConfig {
   for (const key of Object.keys(cfg)) {
     if (!(key in FIELD_CHECKS)) {
       throw new ConfigError(`${key}: unknown PPOConfig field; expected one of ${PPO_CONFIG_KEYS.join(', ')}`);
@@ -238,7 +238,9 @@ export function validatePPOConfig(cfg: Readonly<Record<string, unknown>>): PPOCo
     throw new ConfigError(`weightDecay: ${c.weightDecay} is not allowed with optimizer 'adam'; expected 0 (use 'adamw')`);
   }
   const backward = c.miniBatchSize * c.gradientAccumulationSteps;
-  if (c.batchSize % backward !== 0) {
+  if (opts.raggedLastMinibatch) {
+    if (backward > c.batchSize) throw new ConfigError(`miniBatchSize: ${c.miniBatchSize} * gradientAccumulationSteps ${c.gradientAccumulationSteps} is above batchSize ${c.batchSize}; expected at most ${c.batchSize}`);
+  } else if (c.batchSize % backward !== 0) {
     throw new ConfigError(
       `batchSize: ${c.batchSize} is not a multiple of miniBatchSize * gradientAccumulationSteps = ${backward}`,
     );
@@ -247,17 +249,40 @@ export function validatePPOConfig(cfg: Readonly<Record<string, unknown>>): PPOCo
 }
 
 /**
+ * Batch sizes of a trainer that samples whole episodes (the toy run's `PPOTrainer`), in episodes
+ * rather than RL4LMs' token units (16 envs x 128 steps = 2048 tokens; 5 tokens per toy episode).
+ */
+export interface EpisodeCounts {
+  /** Episodes per PPO iteration, becomes `batchSize` (paper 409 = 2,048 transitions / 5 tokens). */
+  readonly episodesPerIteration: number;
+  /** Episodes per minibatch, becomes `miniBatchSize` (paper 51 = 256 / 5). */
+  readonly minibatchEpisodes: number;
+}
+
+/**
  * Returns a new frozen config: `base` with `overrides` applied, validated. Unknown keys and bad
  * values throw one `ConfigError` line. Neither argument is modified.
+ * With `episodes` (the toy run), `batchSize` / `miniBatchSize` are those episode counts
+ * (`batchUnit` 'sequence'), validated under SB3's rule instead of TRL's: the batch need not be a
+ * multiple of the minibatch, the last minibatch of an epoch is smaller (paper: 409 episodes in
+ * minibatches of 51), as in RL4LMs and the trainer. Bad counts are named by their episode fields.
  * @example makePPOConfig(PPO_CONFIGS.trl, { batchSize: 64, miniBatchSize: 8 })
+ * @example makePPOConfig(PPO_CONFIGS.rl4lms, { ppoEpochs: 5 }, { episodesPerIteration: 409, minibatchEpisodes: 51 })
  */
-export function makePPOConfig(base: PPOConfig, overrides: Readonly<Record<string, unknown>> = {}): PPOConfig {
+export function makePPOConfig(base: PPOConfig, overrides: Readonly<Record<string, unknown>> = {}, episodes?: EpisodeCounts): PPOConfig {
   for (const key of Object.keys(overrides)) {
     if (!(key in FIELD_CHECKS)) {
       throw new ConfigError(`${key}: unknown PPOConfig field; expected one of ${PPO_CONFIG_KEYS.join(', ')}`);
     }
   }
-  return Object.freeze(validatePPOConfig({ ...base, ...overrides }));
+  if (!episodes) return Object.freeze(validatePPOConfig({ ...base, ...overrides }));
+  for (const key of ['batchSize', 'miniBatchSize', 'batchUnit'] as const) {
+    if (key in overrides) throw new ConfigError(`${key}: set by the episode counts; expected episodesPerIteration / minibatchEpisodes instead`);
+  }
+  const batchSize = checkInt('episodesPerIteration', episodes.episodesPerIteration, 1);
+  const miniBatchSize = checkInt('minibatchEpisodes', episodes.minibatchEpisodes, 1);
+  if (miniBatchSize > batchSize) throw new ConfigError(`minibatchEpisodes: ${miniBatchSize} is above episodesPerIteration ${batchSize}; expected at most ${batchSize}`);
+  return Object.freeze(validatePPOConfig({ ...base, ...overrides, batchUnit: 'sequence', batchSize, miniBatchSize }, { raggedLastMinibatch: true }));
 }
 
 /** Counts that follow from a config (never written back into it). */

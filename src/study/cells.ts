@@ -59,7 +59,7 @@ async function withModel<T>(preset: string, overrides: Readonly<Record<string, u
 export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
   'toy-mdl': async (preset, overrides = {}) => {
     const o = own(TOY_MDL_PARAMS, overrides);
-    return toyMdlCells(resolve(TOY_MDL_PARAMS, preset, o)).map((c) => ({ ...c, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...common(preset, o)] }));
+    return toyMdlCells(resolve(TOY_MDL_PARAMS, preset, o)).map((c) => ({ ...c, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...(c.config.method === 'lovering' ? ['--method', 'lovering'] : []), ...common(preset, o)] }));
   },
   'toy-rl': async (preset, overrides = {}) => {
     const o = own(TOY_RL_PARAMS, overrides);

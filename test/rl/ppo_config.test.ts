@@ -77,6 +77,42 @@ describe('makePPOConfig', () => {
   });
 });
 
+describe('makePPOConfig with episode counts (the toy run)', () => {
+  const episodes = { episodesPerIteration: 409, minibatchEpisodes: 51 };
+
+  it('records the paper toy run\'s episode counts as batchSize / miniBatchSize in sequences, the rest rl4lms', () => {
+    const cfg = makePPOConfig(PPO_CONFIGS.rl4lms, { ppoEpochs: 5 }, episodes);
+    assert.equal(cfg.batchSize, 409);
+    assert.equal(cfg.miniBatchSize, 51);
+    assert.equal(cfg.batchUnit, 'sequence');
+    assert.ok(Object.isFrozen(cfg));
+    assert.deepEqual(Object.keys(cfg), [...PPO_CONFIG_KEYS]);
+    for (const key of PPO_CONFIG_KEYS) if (!['batchSize', 'miniBatchSize', 'batchUnit'].includes(key)) assert.equal(cfg[key], PPO_CONFIGS.rl4lms[key], key);
+  });
+
+  it('accepts a batch that is not a multiple of the minibatch (SB3: the last minibatch is smaller), unlike TRL\'s rule', () => {
+    assert.throws(() => makePPOConfig(PPO_CONFIGS.rl4lms, { batchUnit: 'sequence', batchSize: 409, miniBatchSize: 51 }), /batchSize: 409 is not a multiple/);
+    assert.doesNotThrow(() => makePPOConfig(PPO_CONFIGS.rl4lms, {}, episodes));
+  });
+
+  const BAD: [Record<string, unknown>, { episodesPerIteration: number; minibatchEpisodes: number }, RegExp][] = [
+    [{}, { episodesPerIteration: 0, minibatchEpisodes: 1 }, /^episodesPerIteration: 0 is outside \[1, /],
+    [{}, { episodesPerIteration: 32, minibatchEpisodes: 2.5 }, /^minibatchEpisodes: 2\.5 is not an integer/],
+    [{}, { episodesPerIteration: 32, minibatchEpisodes: 64 }, /^minibatchEpisodes: 64 is above episodesPerIteration 32; expected at most 32$/],
+    [{ batchSize: 2048 }, episodes, /^batchSize: set by the episode counts; expected episodesPerIteration \/ minibatchEpisodes instead$/],
+    [{ gradientAccumulationSteps: 9 }, episodes, /^miniBatchSize: 51 \* gradientAccumulationSteps 9 is above batchSize 409; expected at most 409$/],
+    [{ gamma: 2 }, episodes, /^gamma: 2 is outside \[0, 1\]$/],
+  ];
+  for (const [overrides, counts, message] of BAD) {
+    it(`rejects ${JSON.stringify({ ...overrides, ...counts })} with one ConfigError line`, () => {
+      assert.throws(
+        () => makePPOConfig(PPO_CONFIGS.rl4lms, overrides, counts),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('\n'),
+      );
+    });
+  }
+});
+
 describe('derivePPOBatch', () => {
   it('counts minibatches and optimizer steps as TRL (trl: 256 x 4 passes of one sequence)', () => {
     const d = derivePPOBatch(PPO_CONFIGS.trl);

@@ -8,21 +8,20 @@
  * the hypotheses code takes them unchanged (`TaskExtractabilityRow`, `MdlCurveRow`).
  */
 import { initBackend } from '../../../backend';
-import { writeJsonAtomic } from '../../../io/atomic_write';
 import { RunStore } from '../../../io/run_store';
 import { blockCurve, extractabilityBar, taskExtractability } from '../../../probing/extractability';
 import { onlineCodeJson, type OnlineCodeBlockEvent, type OnlineCodeResult } from '../../../probing/online_code';
 import type { ProbeFeature } from '../../../tasks/probing_sets';
 import { getPrefixTask } from '../../../tasks/language/prefix_tasks';
-import { ConfigError, checkInt, oneOf } from '../../../util/assert';
 import { identityTag, modelDirs, withLanguageModel, type LanguageModelInputs } from '../../pretraining/model_inputs';
 import { languageMdlCellConfig, languageMdlProbingSet, runLanguageMdlCell, type LanguageMdlCellConfig, type LanguageMdlCellResult, type LanguageMdlGridParams } from './probe';
 import { LANGUAGE_MDL_PARAMS, type LanguageMdlParamValues } from './schema';
 import { type GridCell, type GridResult } from '../../../io/run_store';
 import { runSteppedGridCountingReuse, type SteppedProgress } from '../../grid_progress';
-import { parseOverridesJson, resolveParams } from '../../params/resolve';
+import { resolveParams } from '../../params/resolve';
+import { checkProbeRequest, type ProbeRunRequest } from '../../params/run_request';
+import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
 import { datasetsPath } from '../../../io/paths';
-import { PRESET_NAMES } from '../../params/presets';
 import type { TaskExtractabilityRow, MdlCurveRow } from '../../../hypotheses/runs';
 
 /** The two probed features, in the order runs are listed. */
@@ -176,59 +175,32 @@ export function languageProbingExamples(p: LanguageMdlGridParams, inputs: Pick<L
 // ---- one run from the command line ----------------------------------------------------------
 
 /** The flags of `language-mdl`, as the CLI parsed them (checked here). */
-export interface LanguageMdlCommandRequest {
-  readonly task?: unknown;
-  readonly feature?: unknown;
-  readonly seed?: unknown;
-  /** smoke | laptop | paper; default laptop (as the notebooks). */
-  readonly preset?: unknown;
-  /** JSON object of LANGUAGE_MDL_PARAMS overrides (e.g. `{"langMdlProbeSize": 400}`). */
-  readonly overrides?: unknown;
-  /** File to write the result JSON to. */
-  readonly out?: unknown;
-  /** Result store folder; default `datasets/results/<preset>/language_mdl`. */
-  readonly resultsDir?: unknown;
-  /** Recompute even when the store holds the run. */
-  readonly force?: unknown;
+export interface LanguageMdlCommandRequest extends ProbeRunRequest {
   /** Folder holding the pre-trained model's `lm/` and `tokenizer/`; default `datasets/models/<preset>`. */
   readonly modelsDir?: unknown;
-}
-
-/** What `language-mdl` did. */
-export interface LanguageMdlCommandResult {
-  /** The JSON written to `out`: exactly codelengthBits, uniformBits, compression, n, blocks[{size, bits, accuracy}]. */
-  readonly json: OnlineCodeResult;
-  readonly out: string;
-  readonly key: string;
-  /** True when the store already held the run. */
-  readonly reused: boolean;
-  readonly config: LanguageMdlCellConfig;
 }
 
 /**
  * One probe run of notebook 06's grid from the command line: the online codelength of `feature` for
  * `task` and probe `seed` with the preset's sizes, on the preset's pre-trained LM (trained first if
- * not cached). Same function and cache as the notebook; writes the documented JSON to `out`.
+ * not cached). Same function and cache as the notebook; with `out`, also writes the documented JSON there.
  */
-export async function runLanguageMdlCommand(req: LanguageMdlCommandRequest, lm?: LanguageModelInputs): Promise<LanguageMdlCommandResult> {
+export async function runLanguageMdlCommand(req: LanguageMdlCommandRequest, lm?: LanguageModelInputs): Promise<SingleRun<LanguageMdlCellConfig, LanguageMdlCellResult, OnlineCodeResult>> {
   const dirs = modelDirs(req.modelsDir);
-  if (typeof req.out !== 'string' || req.out === '') throw new ConfigError('out: missing; expected --out <file.json>');
-  if (req.task === undefined) throw new ConfigError('task: missing; expected --task 1, 2, 5, 22 or 23 (or another prefix task id)');
-  if (req.seed === undefined) throw new ConfigError('seed: missing; expected --seed <probe seed, integer >= 0>');
-  const task = getPrefixTask(req.task).id;
-  const feature = oneOf('feature', req.feature, LANGUAGE_MDL_FEATURES);
-  const seed = checkInt('seed', req.seed, 0);
-  const preset = oneOf('preset', req.preset ?? 'laptop', PRESET_NAMES);
-  const overrides = req.overrides === undefined ? {} : parseOverridesJson(String(req.overrides), 'overrides');
+  const { out, resultsDir, force, preset, overrides } = checkLanguageMdlRequest(req);
   const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset, overrides, env: {} });
   await initBackend();
-  return withLanguageModel(p, { lm, dirs }, async (inputs) => {
-    const config = languageMdlCellConfig(p, inputs, task, feature, seed);
-    const store = typeof req.resultsDir === 'string' ? new RunStore(req.resultsDir) : languageMdlStore(preset);
-    const key = languageMdlCellKey(config);
-    const r = await store.runOrReuse<LanguageMdlCellConfig, LanguageMdlCellResult>({ key, config }, () => runLanguageMdlCell(config, inputs), { force: req.force === true });
-    const json = onlineCodeJson(r.result.online);
-    writeJsonAtomic(req.out as string, json);
-    return { json, out: req.out as string, key, reused: r.reused, config };
+  return withLanguageModel(p, { lm, dirs }, (inputs) => {
+    const cell = languageMdlCommandCell(req, inputs);
+    return runSingleCell(cell, storeAt(resultsDir, () => languageMdlStore(preset)), () => runLanguageMdlCell(cell.config, inputs), { force, out, json: (_c, r) => onlineCodeJson(r.online) });
   });
+}
+
+const checkLanguageMdlRequest = (req: LanguageMdlCommandRequest) => checkProbeRequest(req, '1, 2, 5, 22 or 23 (or another prefix task id)', (t) => getPrefixTask(t).id, LANGUAGE_MDL_FEATURES);
+
+/** The cell (key and configuration) a `language-mdl` command line computes on the pre-trained model of `inputs`. */
+export function languageMdlCommandCell(req: LanguageMdlCommandRequest, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>): GridCell<LanguageMdlCellConfig> {
+  const { task, feature, seed, preset, overrides } = checkLanguageMdlRequest(req);
+  const config = languageMdlCellConfig(resolveParams(LANGUAGE_MDL_PARAMS, { preset, overrides, env: {} }), inputs, task, feature, seed);
+  return { key: languageMdlCellKey(config), config };
 }

@@ -7,7 +7,6 @@
  * the original code's arithmetic beside ours.
  */
 import { initBackend } from '../../../backend';
-import { writeJsonAtomic } from '../../../io/atomic_write';
 import { RunStore } from '../../../io/run_store';
 import { GPT_CONFIGS } from '../../../models/gpt';
 import { TOY_PROBE_CONFIG } from '../../../models/probe_encoder';
@@ -24,10 +23,13 @@ import { type GridCell, type GridResult } from '../../../io/run_store';
 import { runSteppedGridCountingReuse, type SteppedProgress } from '../../grid_progress';
 import { datasetsPath } from '../../../io/paths';
 import { PRESET_NAMES, type PresetName } from '../../params/presets';
-import { parseOverridesJson, resolveParams } from '../../params/resolve';
+import { resolveParams } from '../../params/resolve';
+import { checkProbeRequest, type ProbeRunRequest } from '../../params/run_request';
+import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
 import { buildToyProbingSet, resolveToyDataConfig } from '../../data/toy';
 import { runToyLoveringMdl, runToyMdl, type ToyProbeModel } from './probe';
 import { TOY_MDL_PARAMS, type ToyMdlParamValues } from './schema';
+import { TOY_EXTENSION_PAIRS, TOY_TASK_AND_PAIR_IDS } from '../../extension/schema';
 import type { MdlCurveRow, TaskExtractabilityRow } from '../../../hypotheses/runs';
 
 /** Version of a cell's computation; bump it when the same config would give different numbers. */
@@ -342,57 +344,38 @@ export function toyMdlRunTable(runs: readonly ToyMdlRun[]): { task: number; feat
 // ---- one run from the command line ----------------------------------------------------------
 
 /** The flags of `toy-mdl`, as the CLI parsed them (checked here). */
-export interface ToyMdlCommandRequest {
-  readonly task?: unknown;
-  readonly feature?: unknown;
-  readonly seed?: unknown;
-  /** smoke | laptop | paper; default laptop (as the notebooks). */
-  readonly preset?: unknown;
+export interface ToyMdlCommandRequest extends ProbeRunRequest {
   /** encoder | policy; default the preset's. */
   readonly probe?: unknown;
-  /** JSON object of TOY_MDL_PARAMS overrides (e.g. `{"mdlProbeSize": 1000}`). */
-  readonly overrides?: unknown;
-  /** File to write the result JSON to. */
-  readonly out?: unknown;
-  /** Result store folder; default `datasets/results/<preset>/toy_mdl`. */
-  readonly resultsDir?: unknown;
-  /** Recompute even when the store holds the run. */
-  readonly force?: unknown;
-}
-
-/** What `toy-mdl` did. */
-export interface ToyMdlCommandResult {
-  /** The JSON written to `out`: exactly codelengthBits, uniformBits, compression, n, blocks[{size, bits, accuracy}]. */
-  readonly json: OnlineCodeResult;
-  /** The file written. */
-  readonly out: string;
-  /** The run's key in the store. */
-  readonly key: string;
-  /** True when the store already held the run. */
-  readonly reused: boolean;
-  readonly config: ToyMdlCellConfig;
+  /** online (default) | lovering: the original code's total_mdl (the grid's `loveringVariant` cells). */
+  readonly method?: unknown;
 }
 
 /**
  * One probe run of notebook 02's grid from the command line: the online codelength of `feature`
  * for `task` and probe `seed` with the preset's sizes and epochs (the same function and cache as the
- * notebook, so batch runs fill the notebook's result store). Writes the documented JSON to `out`.
+ * notebook, so batch runs fill the notebook's result store); with `out`, also writes
+ * `{codelengthBits, uniformBits, compression, n, blocks: [{size, bits, accuracy}]}` there.
  * Bad flags throw one-line ConfigErrors.
  */
-export async function runToyMdlCommand(req: ToyMdlCommandRequest): Promise<ToyMdlCommandResult> {
-  if (typeof req.out !== 'string' || req.out === '') throw new ConfigError('out: missing; expected --out <file.json>');
-  if (req.task === undefined) throw new ConfigError('task: missing; expected --task 1..5');
-  if (req.seed === undefined) throw new ConfigError('seed: missing; expected --seed <probe seed, integer >= 0>');
-  const feature = oneOf('feature', req.feature, TOY_MDL_FEATURES);
-  const seed = checkInt('seed', req.seed, 0);
-  const preset = oneOf('preset', req.preset ?? 'laptop', PRESET_NAMES);
-  const overrides = req.overrides === undefined ? {} : parseOverridesJson(String(req.overrides), 'overrides');
+export async function runToyMdlCommand(req: ToyMdlCommandRequest): Promise<SingleRun<ToyMdlCellConfig, ToyMdlCellResult, OnlineCodeResult | LoveringMdlResult>> {
+  const { out, resultsDir, force, preset } = checkToyMdlRequest(req);
+  const cell = toyMdlCommandCell(req);
+  const json = (_c: ToyMdlCellConfig, r: ToyMdlCellResult): OnlineCodeResult | LoveringMdlResult => (r.lovering ?? onlineCodeJson(r.online as OnlineCodeResult));
+  return runSingleCell(cell, storeAt(resultsDir, () => toyMdlStore(preset)), () => runToyMdlCell(cell.config), { force, out, json });
+}
+
+const checkToyMdlRequest = (req: ToyMdlCommandRequest) => checkProbeRequest(req, '1..5 (or an extension pair id)', (t) => oneOf('task', t, TOY_TASK_AND_PAIR_IDS), TOY_MDL_FEATURES);
+
+/** Study tasks 1..5 and the extension's numbered rule pairs. */
+function toyMdlTaskRef(id: number): ToyTaskRef {
+  return id <= TOY_TASK_IDS.length ? id : { id, ...TOY_EXTENSION_PAIRS[id] };
+}
+
+/** The cell (key and configuration) a `toy-mdl` command line computes. */
+export function toyMdlCommandCell(req: ToyMdlCommandRequest): GridCell<ToyMdlCellConfig> {
+  const { task, feature, seed, preset, overrides } = checkToyMdlRequest(req);
   const params = resolveParams(TOY_MDL_PARAMS, { preset, overrides: req.probe === undefined ? overrides : { ...overrides, probe: req.probe }, env: {} });
-  const config = toyMdlCellConfig(params, oneOf('task', req.task, TOY_TASK_IDS), feature, seed);
-  const store = typeof req.resultsDir === 'string' ? new RunStore(req.resultsDir) : toyMdlStore(preset);
-  const key = toyMdlCellKey(config);
-  const r = await store.runOrReuse<ToyMdlCellConfig, ToyMdlCellResult>({ key, config }, () => runToyMdlCell(config), { force: req.force === true });
-  const json = onlineCodeJson(r.result.online as OnlineCodeResult);
-  writeJsonAtomic(req.out, json);
-  return { json, out: req.out, key, reused: r.reused, config };
+  const config = toyMdlCellConfig(params, toyMdlTaskRef(task), feature, seed, oneOf('method', req.method ?? 'online', ['online', 'lovering'] as const));
+  return { key: toyMdlCellKey(config), config };
 }

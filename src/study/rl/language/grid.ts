@@ -6,20 +6,19 @@
  * Runs have the synthetic runs' shape, so `summariseRl`, `rlFeatureUse` and `h2Rows` read them.
  */
 import { initBackend } from '../../../backend';
-import { writeJsonAtomic } from '../../../io/atomic_write';
 import { RunStore } from '../../../io/run_store';
-import { ConfigError } from '../../../util/assert';
 import { filterRunsByNeitherScore, RUN_FILTER_THRESHOLD } from '../../../rl/sentiment_reward';
-import { LANGUAGE_TASK_IDS, PREFIX_TASKS, type LanguageTaskId } from '../../../tasks/language/prefix_tasks';
+import { LANGUAGE_TASK_IDS } from '../../../tasks/language/prefix_tasks';
 import { PARTITIONS } from '../../../tasks/partitions';
 import type { Partition } from '../../../tasks/types';
-import { runGrid, type GridCell, type GridProgress } from '../../../io/run_store';
+import { runGrid, type GridCell, type GridProgress, type RunContext } from '../../../io/run_store';
 import { modelDirs } from '../../pretraining/model_inputs';
 import { loadOrTrainLanguageModel, type LanguageModel } from '../../pretraining/model';
 import { languageRlConfig, runLanguageRl, type LanguageRlConfig, type LanguageRlInputs, type LanguageRlResult } from './run';
 import { LANGUAGE_RL_PARAMS, type LanguageRlParamValues } from './schema';
 import { resolveParams } from '../../params/resolve';
 import { checkRunRequest, type RunRequest } from '../../params/run_request';
+import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
 import { datasetsPath, rateTag } from '../../../io/paths';
 
 /** One finished run with its coordinates (the shape of `ToyRlRun`). */
@@ -100,32 +99,33 @@ export function languageRlSamples(runs: readonly LanguageRlRun[], rate = 0): { t
 
 /** Flags of `cli.ts language-rl` (unchecked; checked here). */
 export interface LanguageRlCommandRequest extends RunRequest {
-  /** Result store folder; default `datasets/results/<preset>/language_rl`. */
-  readonly resultsDir?: unknown;
   /** Folder holding `lm/` and `tokenizer/`; default the preset's `datasets/models/<preset>/`. */
   readonly modelsDir?: unknown;
 }
 
+/** The cell (key and configuration) a `language-rl` command line computes on the pre-trained model `lm`. */
+export function languageRlCommandCell(req: LanguageRlCommandRequest, lm: LanguageModel): GridCell<LanguageRlConfig> {
+  const { task, rate, seed, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
+  const p = resolveParams(LANGUAGE_RL_PARAMS, { preset, overrides, env: {} });
+  return languageRlCells({ ...p, langRlTasks: [task], langRlRates: [rate], langRlSeeds: [seed] }, lm)[0];
+}
+
 /**
  * One run for a batch scheduler: loads (or pre-trains) the preset's language model, trains the
- * policy (or reuses it from the preset's result store, which it also fills) and writes
- * `{ config, ...result }` to `out`.
+ * policy (or reuses it from the result store, which it also fills); with `out`, also writes
+ * `{ config, ...result }` there.
  */
-export async function runLanguageRlCommand(req: LanguageRlCommandRequest): Promise<{ out: string; key: string; reused: boolean; result: LanguageRlResult }> {
-  const { out, task, rate, seed, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
+export async function runLanguageRlCommand(req: LanguageRlCommandRequest): Promise<SingleRun<LanguageRlConfig, LanguageRlResult, { config: LanguageRlConfig } & LanguageRlResult>> {
+  const { out, resultsDir, force, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
   const p = resolveParams(LANGUAGE_RL_PARAMS, { preset, overrides, env: {} });
   const dirs = modelDirs(req.modelsDir);
-  if (req.resultsDir !== undefined && (typeof req.resultsDir !== 'string' || req.resultsDir === '')) throw new ConfigError(`resultsDir: ${JSON.stringify(req.resultsDir)} is not allowed; expected a folder path`);
   await initBackend();
   const lm = await loadOrTrainLanguageModel(p, {}, dirs);
   try {
-    const cell = languageRlCells({ ...p, langRlTasks: [task], langRlRates: [rate], langRlSeeds: [seed] }, lm)[0];
-    const store = typeof req.resultsDir === 'string' ? new RunStore(req.resultsDir) : languageRlStore(preset);
+    const cell = languageRlCommandCell(req, lm);
     const inputs: LanguageRlInputs = { model: lm.model, tokenizer: lm.tokenizer, corpus: lm.corpus };
-    const r = await store.runOrReuse(cell, (ctx) => runLanguageRl(cell.config, inputs, { stepLogFile: ctx.stepLogFile }), { force: req.force === true });
-    const result = r.result;
-    writeJsonAtomic(out, { config: cell.config, ...result });
-    return { out, key: cell.key, reused: r.reused, result };
+    const compute = (ctx: RunContext) => runLanguageRl(cell.config, inputs, { stepLogFile: ctx.stepLogFile });
+    return await runSingleCell(cell, storeAt(resultsDir, () => languageRlStore(preset)), compute, { force, out, json: (config, result) => ({ config, ...result }) });
   } finally {
     lm.model.dispose();
   }

@@ -4,19 +4,13 @@
  * resumes), per-iteration statistics as JSON lines beside each result, and the per-partition summary
  * of the study's figure (mean over seeds with a 95% percentile bootstrap band).
  */
-import { initBackend } from '../../../backend';
-import { writeJsonAtomic } from '../../../io/atomic_write';
-import { bootstrapCi } from '../../../stats/index';
-import { mean, sem } from '../../../stats/describe';
-import { PARTITIONS } from '../../../tasks/partitions';
 import { TOY_TASKS, type ToyTaskId } from '../../../tasks/toy_generator';
-import type { Partition } from '../../../tasks/types';
-import { createRng } from '../../../util/rng';
 import { RunStore, runGrid, type GridCell, type GridProgress, type GridResult, type RunContext } from '../../../io/run_store';
 import type { OnPpoStep } from '../../../rl/ppo_loop';
 import { resolveParams } from '../../params/resolve';
 import { datasetsPath, rateTag } from '../../../io/paths';
 import { checkRunRequest, type RunRequest } from '../../params/run_request';
+import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
 import { TOY_RL_PARAMS } from './schema';
 import { runToyRl, toyRlConfig, type ToyRlConfig, type ToyRlParams, type ToyRlResult } from './run';
 import { ConfigError } from '../../../util/assert';
@@ -96,20 +90,21 @@ export function loadToyRlResults(p: ToyRlGridParams, store: RunStore = toyRlStor
 export type ToyRlCommandRequest = RunRequest;
 
 /**
- * One run for a batch scheduler: trains (or reuses from the preset's result store, which it also
- * fills) and writes `{ config, seed, steps, eval: { both, neither, s_only, t_only }, warnings }` to `out`.
+ * One run for a batch scheduler: trains (or reuses from the result store, which it also fills);
+ * with `out`, also writes `{ config, seed, steps, eval: { both, neither, s_only, t_only }, warnings }` there.
  */
-export async function runToyRlCommand(req: ToyRlCommandRequest): Promise<{ out: string; key: string; reused: boolean; result: ToyRlResult }> {
-  const { out, task, rate, seed, preset, overrides } = checkRunRequest(req, TOY_TASK_AND_PAIR_IDS);
+export async function runToyRlCommand(req: ToyRlCommandRequest): Promise<SingleRun<ToyRlConfig, ToyRlRunResult, ToyRlResult>> {
+  const { out, resultsDir, force, preset } = checkRunRequest(req, TOY_TASK_AND_PAIR_IDS);
+  const cell = toyRlCommandCell(req);
+  return runSingleCell(cell, storeAt(resultsDir, () => toyRlStore(preset)), (ctx) => computeToyRl(cell, ctx), { force, out, json: (config, run): ToyRlResult => ({ config, ...run }) });
+}
+
+/** The cell (key and configuration) a `toy-rl` command line computes. */
+export function toyRlCommandCell(req: ToyRlCommandRequest): GridCell<ToyRlConfig> {
+  const { task, rate, seed, preset, overrides } = checkRunRequest(req, TOY_TASK_AND_PAIR_IDS);
   const p = resolveParams(TOY_RL_PARAMS, { preset, overrides, env: {} });
-  await initBackend();
   // Study tasks 1..5 as notebook 03's grid; extension pairs (notebook 04) with the same settings.
-  const cell = task <= 5 ? toyRlCells({ ...p, rlTasks: [task], rlRates: [rate], rlSeeds: [seed] })[0] : toyRlPairCells(p, [toyExtensionTask(task)], [rate], [seed])[0];
-  const r = await toyRlStore(preset).runOrReuse(cell, (ctx) => computeToyRl(cell, ctx), { force: req.force === true });
-  const run = r.result;
-  const result: ToyRlResult = { config: cell.config, ...run };
-  writeJsonAtomic(out, result);
-  return { out, key: cell.key, reused: r.reused, result };
+  return task <= 5 ? toyRlCells({ ...p, rlTasks: [task], rlRates: [rate], rlSeeds: [seed] })[0] : toyRlPairCells(p, [toyExtensionTask(task)], [rate], [seed])[0];
 }
 
 /** The numbered rule pair of extension id `id` (a study task id 1..5 gives the study's pair). */

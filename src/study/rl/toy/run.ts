@@ -78,11 +78,12 @@ export function toyRlConfig(p: ToyRlParams, task: number, rate: number, seed: nu
     layerNormEps: 1e-5,
   };
   // The toy trainer counts whole 5-token episodes: the run records the episode counts it uses, not
-  // RL4LMs' token units (16 envs x 128 steps = 2048 tokens). They are set after validation because
-  // TRL's divisibility rule does not apply here: SB3 (RL4LMs) lets the last minibatch be smaller, and
-  // so does the trainer (paper preset: 409 episodes in minibatches of 51).
-  const validated = makePPOConfig(PPO_CONFIGS[p.ppoConfig], { learningRate: p.learningRate, ppoEpochs: p.ppoEpochs, nIterations: p.rlIterations });
-  const ppo: PPOConfig = Object.freeze({ ...validated, batchUnit: 'sequence', batchSize: p.episodesPerIteration, miniBatchSize: p.minibatchEpisodes });
+  // RL4LMs' token units, validated under SB3's rule (the last minibatch may be smaller).
+  const ppo = makePPOConfig(
+    PPO_CONFIGS[p.ppoConfig],
+    { learningRate: p.learningRate, ppoEpochs: p.ppoEpochs, nIterations: p.rlIterations },
+    { episodesPerIteration: p.episodesPerIteration, minibatchEpisodes: p.minibatchEpisodes },
+  );
   return { data, model, ppo, evalPrompts: p.evalPrompts, seed };
 }
 

@@ -6,11 +6,9 @@
  * `sftThresholds` and `sftH2Rows` (toy_sft_grid.ts) summarise them unchanged.
  */
 import { initBackend } from '../../../backend';
-import { writeJsonAtomic } from '../../../io/atomic_write';
 import { RunStore } from '../../../io/run_store';
 import type { FinetuneResult } from '../../../sft/classifier_finetune';
 import { LANGUAGE_TASK_IDS } from '../../../tasks/language/prefix_tasks';
-import { ConfigError } from '../../../util/assert';
 import { runGrid, type GridCell, type GridProgress } from '../../../io/run_store';
 import { identityTag, modelDirs, withLanguageModel, type LanguageModelInputs } from '../../pretraining/model_inputs';
 import { LANGUAGE_SFT_PARAMS, type LanguageSftParamValues } from '../../extractability/language/schema';
@@ -18,7 +16,9 @@ import { languageSftConfig, runLanguageSft, type LanguageSftConfig } from './run
 import { resolveParams } from '../../params/resolve';
 import { datasetsPath, rateTag } from '../../../io/paths';
 import { checkRunRequest, type RunRequest } from '../../params/run_request';
+import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
 import { sftRunOf, type SftRun } from '../../../hypotheses/runs';
+import { sftRunJson, type SftRunJson } from '../run_json';
 
 /** One finished (or reused) language SFT run: the toy grid's run shape. */
 export type LanguageSftRun = SftRun;
@@ -89,29 +89,27 @@ export async function loadLanguageSftResults(p: LanguageSftParamValues, hooks: P
 
 /** Flags of `cli.ts language-sft` (unchecked; checked here). */
 export interface LanguageSftCommandRequest extends RunRequest {
-  /** Result store folder; default `datasets/results/<preset>/language_sft`. */
-  readonly resultsDir?: unknown;
   /** Folder holding the pre-trained model's `lm/` and `tokenizer/`; default `datasets/models/<preset>`. */
   readonly modelsDir?: unknown;
 }
 
 /**
- * One run for a batch scheduler: trains (or reuses from the preset's result store, which it also
- * fills) and writes `{ config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch }` to `out`.
+ * One run for a batch scheduler: trains (or reuses from the result store, which it also fills);
+ * with `out`, also writes `{ config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch }` there.
  */
-export async function runLanguageSftCommand(
-  req: LanguageSftCommandRequest,
-  lm?: LanguageModelInputs,
-): Promise<{ out: string; key: string; reused: boolean; config: LanguageSftConfig; result: FinetuneResult }> {
-  const { out, task, rate, seed, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
+export async function runLanguageSftCommand(req: LanguageSftCommandRequest, lm?: LanguageModelInputs): Promise<SingleRun<LanguageSftConfig, FinetuneResult, SftRunJson<LanguageSftConfig>>> {
+  const { out, resultsDir, force, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
   const p = resolveParams(LANGUAGE_SFT_PARAMS, { preset, overrides, env: {} });
   await initBackend();
-  return withLanguageModel(p, { lm, dirs: modelDirs(req.modelsDir) }, async (inputs) => {
-    const config = languageSftConfig(p, inputs, task, rate, seed);
-    const key = languageSftKey(config);
-    const store = typeof req.resultsDir === 'string' ? new RunStore(req.resultsDir) : languageSftStore(preset);
-    const r = await store.runOrReuse<LanguageSftConfig, FinetuneResult>({ key, config }, () => runLanguageSft(config, inputs), { force: req.force === true });
-    writeJsonAtomic(out, { config, ...r.result });
-    return { out, key, reused: r.reused, config, result: r.result };
+  return withLanguageModel(p, { lm, dirs: modelDirs(req.modelsDir) }, (inputs) => {
+    const cell = languageSftCommandCell(req, inputs);
+    return runSingleCell(cell, storeAt(resultsDir, () => languageSftStore(preset)), () => runLanguageSft(cell.config, inputs), { force, out, json: sftRunJson });
   });
+}
+
+/** The cell (key and configuration) a `language-sft` command line computes on the pre-trained model of `inputs`. */
+export function languageSftCommandCell(req: LanguageSftCommandRequest, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>): GridCell<LanguageSftConfig> {
+  const { task, rate, seed, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
+  const config = languageSftConfig(resolveParams(LANGUAGE_SFT_PARAMS, { preset, overrides, env: {} }), inputs, task, rate, seed);
+  return { key: languageSftKey(config), config };
 }

@@ -4,23 +4,18 @@
  * interrupted grid resumes), and the summaries notebook 04 shows: error per partition, Lovering's
  * smallest rate above 0.99 accuracy, the SFT feature-use score and the H2 coordinates.
  */
-import { initBackend } from '../../../backend';
-import { writeJsonAtomic } from '../../../io/atomic_write';
 import { RunStore } from '../../../io/run_store';
 import type { FinetuneResult } from '../../../sft/classifier_finetune';
-import { smallestRateAbove } from '../../../sft/partition_error';
-import { mean, sem } from '../../../stats/describe';
-import type { Partition } from '../../../tasks/types';
-import { ConfigError } from '../../../util/assert';
 import { runGrid, type GridCell, type GridProgress } from '../../../io/run_store';
 import { resolveParams } from '../../params/resolve';
 import { datasetsPath, rateTag } from '../../../io/paths';
 import { checkRunRequest, type RunRequest } from '../../params/run_request';
-import type { H2Row } from '../../../hypotheses/h2';
+import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
 import { TOY_EXTENSION_PAIRS, TOY_SFT_PARAMS, TOY_TASK_AND_PAIR_IDS } from '../../extension/schema';
 import type { ToyTaskRef } from '../../extractability/toy/grid';
 import { runToySft, toySftConfig, type ToySftConfig, type ToySftParams } from './run';
 import { sftRunOf, type SftRun } from '../../../hypotheses/runs';
+import { sftRunJson, type SftRunJson } from '../run_json';
 
 /** The grid's axes (the RL grid's) plus everything a run needs. */
 export interface ToySftGridParams extends ToySftParams {
@@ -79,27 +74,26 @@ export function loadToySftResults(p: ToySftGridParams, store: RunStore = toySftS
 // ---- summaries ------------------------------------------------------------------------------
 
 /** Flags of `cli.ts toy-sft` (unchecked; checked here). */
-export interface ToySftCommandRequest extends RunRequest {
-  /** Result store folder; default `datasets/results/<preset>/toy_sft`. */
-  readonly resultsDir?: unknown;
-}
+export type ToySftCommandRequest = RunRequest;
 
 /** The task ids `toy-sft` accepts: the study's 1..5 and the extension's pairs. */
 export const TOY_SFT_TASK_IDS = TOY_TASK_AND_PAIR_IDS;
 
 /**
- * One run for a batch scheduler: trains (or reuses from the preset's result store, which it also
- * fills) and writes `{ config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch }` to `out`.
+ * One run for a batch scheduler: trains (or reuses from the result store, which it also fills);
+ * with `out`, also writes `{ config, errors: {both, neither, s_only, t_only}, accuracy, lossNatsPerEpoch }` there.
  */
-export async function runToySftCommand(req: ToySftCommandRequest): Promise<{ out: string; key: string; reused: boolean; config: ToySftConfig; result: FinetuneResult }> {
-  const { out, task: id, rate, seed, preset, overrides } = checkRunRequest(req, TOY_SFT_TASK_IDS);
+export async function runToySftCommand(req: ToySftCommandRequest): Promise<SingleRun<ToySftConfig, FinetuneResult, SftRunJson<ToySftConfig>>> {
+  const { out, resultsDir, force, preset } = checkRunRequest(req, TOY_SFT_TASK_IDS);
+  const cell = toySftCommandCell(req);
+  return runSingleCell(cell, storeAt(resultsDir, () => toySftStore(preset)), () => runToySft(cell.config), { force, out, json: sftRunJson });
+}
+
+/** The cell (key and configuration) a `toy-sft` command line computes. */
+export function toySftCommandCell(req: ToySftCommandRequest): GridCell<ToySftConfig> {
+  const { task: id, rate, seed, preset, overrides } = checkRunRequest(req, TOY_SFT_TASK_IDS);
   const p = resolveParams(TOY_SFT_PARAMS, { preset, overrides, env: {} });
   const task: ToyTaskRef = id <= 5 ? id : { id, ...TOY_EXTENSION_PAIRS[id] };
-  await initBackend();
   const config = toySftConfig(p, task, rate, seed);
-  const key = toySftKey(config.task, rate, seed);
-  const store = typeof req.resultsDir === 'string' ? new RunStore(req.resultsDir) : toySftStore(preset);
-  const r = await store.runOrReuse<ToySftConfig, FinetuneResult>({ key, config }, () => runToySft(config), { force: req.force === true });
-  writeJsonAtomic(out, { config, ...r.result });
-  return { out, key, reused: r.reused, config, result: r.result };
+  return { key: toySftKey(config.task, rate, seed), config };
 }

@@ -1,0 +1,77 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend } from '../../src/backend';
+import { checkFlagValues, COMMANDS, parseFlags } from '../../src/cli';
+import { STEP_CELLS, type StepCell } from '../../src/study/cells';
+import { toyMdlCommandCell } from '../../src/study/extractability/toy/grid';
+import { languageMdlCommandCell } from '../../src/study/extractability/language/grid';
+import { toyRlCommandCell } from '../../src/study/rl/toy/grid';
+import { languageRlCommandCell } from '../../src/study/rl/language/grid';
+import { toySftCommandCell } from '../../src/study/sft/toy/grid';
+import { languageSftCommandCell } from '../../src/study/sft/language/grid';
+import { loadOrTrainLanguageModel, type LanguageModel } from '../../src/study/pretraining/model';
+import { LANGUAGE_PRETRAINING_PARAMS } from '../../src/study/pretraining/schema';
+import { resolveParams } from '../../src/study/params/resolve';
+
+// Every step of the study at the smoke preset: each listed cell's argv, read by the CLI's own parser,
+// names exactly the cell (key and configuration, as the store hashes it) the command then computes.
+// The language steps use the smoke pre-trained model (trained once if not cached).
+
+let lm: LanguageModel;
+before(async () => {
+  await initBackend();
+  lm = await loadOrTrainLanguageModel(resolveParams(LANGUAGE_PRETRAINING_PARAMS, { preset: 'smoke', env: {} }));
+});
+after(() => lm?.model.dispose());
+
+/** The cell the command of `argv` computes, from the CLI-parsed flags. */
+function commandCell(argv: readonly string[]): { key: string; config: unknown } {
+  const [name, ...args] = argv;
+  const command = COMMANDS[name];
+  assert.ok(command, `unknown command ${name}`);
+  const values = parseFlags(name, command.flags, args);
+  checkFlagValues(command.flags, values);
+  assert.equal(values.out, undefined, 'grid cells write only the run store');
+  switch (name) {
+    case 'toy-mdl': return toyMdlCommandCell(values);
+    case 'toy-rl': return toyRlCommandCell(values);
+    case 'toy-sft': return toySftCommandCell(values);
+    case 'language-mdl': return languageMdlCommandCell(values, lm);
+    case 'language-rl': return languageRlCommandCell(values, lm);
+    case 'language-sft': return languageSftCommandCell(values, lm);
+    case 'lm-pretrain': return { key: `lm/${values.preset}`, config: resolveParams(LANGUAGE_PRETRAINING_PARAMS, { preset: String(values.preset), env: {} }) };
+    default: throw new Error(`no cell for command ${name}`);
+  }
+}
+
+/** The key inside the command's store: `toy-extension` lists `mdl/<key>` and `rl/<key>`. */
+const storeKey = (step: string, key: string): string => (step === 'toy-extension' ? key.split('/').slice(1).join('/') : key);
+
+const json = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
+
+describe('STEP_CELLS at the smoke preset', () => {
+  it('has a lister for every single-run command and lm-pretrain, plus the toy extension', () => {
+    assert.deepEqual(Object.keys(STEP_CELLS).sort(), ['language-mdl', 'language-rl', 'language-sft', 'lm-pretrain', 'toy-extension', 'toy-mdl', 'toy-rl', 'toy-sft']);
+  });
+
+  for (const step of Object.keys(STEP_CELLS)) {
+    it(`${step}: unique keys, and each argv parses into the listed cell's key and configuration`, async () => {
+      const cells: StepCell[] = await STEP_CELLS[step]('smoke');
+      assert.ok(cells.length > 0);
+      assert.equal(new Set(cells.map((c) => c.key)).size, cells.length, 'keys unique within the step');
+      for (const cell of cells) {
+        const parsed = commandCell(cell.argv);
+        assert.equal(parsed.key, storeKey(step, cell.key), cell.argv.join(' '));
+        assert.deepEqual(json(parsed.config), json(cell.config), cell.argv.join(' '));
+      }
+    });
+  }
+
+  it('passes overrides on: a toy-rl cell with an override parses into the overridden configuration', async () => {
+    const [cell] = await STEP_CELLS['toy-rl']('smoke', { rlIterations: 3, langRlSteps: 7 });
+    assert.ok(cell.argv.includes('{"rlIterations":3}'), cell.argv.join(' '));
+    const parsed = commandCell(cell.argv) as { config: { ppo: { nIterations: number } } };
+    assert.equal(parsed.config.ppo.nIterations, 3);
+    assert.deepEqual(json(parsed.config), json(cell.config));
+  });
+});
