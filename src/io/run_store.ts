@@ -110,6 +110,7 @@ export interface StoreEntry {
 const KEY = /^[A-Za-z0-9._=+-]+(\/[A-Za-z0-9._=+-]+)*$/;
 const HASHED = /^(.*)--([0-9a-f]{12})\.json$/;
 const STEP_LOG_SUFFIX = '.steps.jsonl';
+const FAILED_STEP_LOG_SUFFIX = '.failed.steps.jsonl';
 const REQUIRED_FIELDS = ['schemaVersion', 'key', 'run', 'config', 'result', 'finishedAt', 'wallMs', 'contentHash'] as const;
 
 /** Round-trips `value` through JSON, so hashes computed before writing equal those after reading. */
@@ -179,6 +180,11 @@ export class RunStore {
   /** The per-step log of `key` for `config` (one JSON line of statistics per training step). */
   stepLogFile(key: string, config?: unknown): string {
     return this.file(key, config).replace(/\.json$/, STEP_LOG_SUFFIX);
+  }
+
+  /** The step log of the last failed attempt of `key` for `config` (no result was stored). */
+  failedStepLogFile(key: string, config: unknown): string {
+    return this.file(key, config).replace(/\.json$/, FAILED_STEP_LOG_SUFFIX);
   }
 
   /** The lock file of `key` for `config`. */
@@ -287,6 +293,11 @@ export class RunStore {
       if (fs.existsSync(tmpLog)) fs.renameSync(tmpLog, stepLog);
       else fs.rmSync(stepLog, { force: true }); // no log this attempt: drop an older attempt's
       return { ...this.put(cell.key, cell.config, result, wallMs), key: cell.key, reused: false };
+    } catch (err) {
+      // A failed attempt stores no result, but its steps so far are kept for diagnosis (the next
+      // attempt starts its own log afresh).
+      if (fs.existsSync(tmpLog)) fs.renameSync(tmpLog, this.failedStepLogFile(cell.key, cell.config));
+      throw err;
     } finally {
       fs.rmSync(tmpLog, { force: true });
       release();

@@ -24,7 +24,8 @@ describe('runToyRlGrid', () => {
     const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
     const first = await runToyRlGrid(tiny(), { store });
     assert.deepEqual(store.keys(), ['task1/rate0.5/seed0', 'task1/rate0/seed0']);
-    assert.ok(fs.existsSync(path.join(store.dir, 'task1', 'rate0', 'seed0.steps.jsonl')));
+    const runFile = store.file('task1/rate0/seed0'); // the newest (here: only) result file of the key
+    assert.ok(fs.existsSync(runFile.replace(/\.json$/, '.steps.jsonl')));
     assert.deepEqual(first.map((r) => r.reused), [false, false]);
     const second = await runToyRlGrid(tiny(), { store });
     assert.deepEqual(second.map((r) => r.reused), [true, true]);
@@ -35,14 +36,16 @@ describe('runToyRlGrid', () => {
   it('stops on a non-finite loss naming the step, leaving earlier results intact and no result for the failed run', async () => {
     const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
     await runToyRlGrid({ ...tiny(), rlRates: [0] }, { store });
-    const done = path.join(store.dir, 'task1', 'rate0', 'seed0.json');
+    const done = store.file('task1/rate0/seed0');
     const bytes = fs.readFileSync(done, 'utf8');
     await assert.rejects(runToyRlGrid({ ...tiny(), rlRates: [0.5], learningRate: 1e30, rlIterations: 3 }, { store }), /ppo: step 2, epoch 1: ppo\/loss\/total is (NaN|-?Infinity)/);
     assert.equal(fs.readFileSync(done, 'utf8'), bytes);
-    // The failed run's step log keeps the iteration finished before the failure.
-    const log = fs.readFileSync(path.join(store.dir, 'task1', 'rate0.5', 'seed0.steps.jsonl'), 'utf8').trim().split('\n');
+    // No result for the failed run; its step log (kept as .failed.steps.jsonl) holds the step finished before the failure.
+    assert.deepEqual(store.keys(), ['task1/rate0/seed0']);
+    const failedLogs = fs.readdirSync(path.join(store.dir, 'task1', 'rate0.5')).filter((f) => f.endsWith('.failed.steps.jsonl'));
+    assert.equal(failedLogs.length, 1);
+    const log = fs.readFileSync(path.join(store.dir, 'task1', 'rate0.5', failedLogs[0]), 'utf8').trim().split('\n');
     assert.deepEqual(log.map((l) => JSON.parse(l).step), [1]);
-    assert.equal(fs.existsSync(path.join(store.dir, 'task1', 'rate0.5', 'seed0.json')), false);
   });
 
   it('names the missing runs when loading an unfinished grid', () => {
