@@ -293,3 +293,59 @@ export function logAxisStart(values: readonly number[]): number {
   const decade = Math.floor(Math.log10(min));
   return 10 ** (10 ** decade === min ? decade - 1 : decade);
 }
+
+// ---- feature use per task: seeds and interval -------------------------------------------------
+
+/** One seed's feature use in the strip plot. */
+export interface StripPointRow {
+  readonly task: string;
+  readonly value: number;
+}
+
+/** One task's mean over seeds with its interval (drawn as a rule and a tick). */
+export interface StripIntervalRow {
+  readonly task: string;
+  readonly mean: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Options of `featureUseStripChart`. */
+export interface StripChartOptions extends FigureText {
+  /** y-axis title; default 'feature use at p = 0'. */
+  readonly yTitle?: string;
+  /** Width in pixels; default 48 per task (at least 240). */
+  readonly width?: number;
+  /** Height in pixels; default 240. */
+  readonly height?: number;
+}
+
+/**
+ * Strip plot of feature use per task (issue 15: outcomes are bimodal): one hollow circle per seed
+ * (overlapping seeds darken), the mean as a tick and its interval as a rule. Tasks appear in the
+ * order of `intervals` (e.g. by relative extractability); the y-axis spans [0, 1] and any value outside.
+ */
+export function featureUseStripChart(points: readonly StripPointRow[], intervals: readonly StripIntervalRow[], opts: StripChartOptions = {}): TopLevelSpec {
+  points.forEach((p, i) => checkFinite(`featureUseStripChart: points[${i}].value`, p.value));
+  intervals.forEach((r, i) => {
+    checkFinite(`featureUseStripChart: intervals[${i}].mean`, r.mean);
+    checkFinite(`featureUseStripChart: intervals[${i}].lo`, r.lo);
+    checkFinite(`featureUseStripChart: intervals[${i}].hi`, r.hi);
+  });
+  const order = [...intervals.map((r) => r.task), ...points.map((p) => p.task).filter((t) => !intervals.some((r) => r.task === t))].filter((t, i, a) => a.indexOf(t) === i);
+  const yTitle = opts.yTitle ?? 'feature use at p = 0';
+  const x: Position = { field: 'task', type: 'nominal', title: 'task', sort: order, axis: { labelAngle: -30 } };
+  const yScale: Scale = { domain: coveringDomain([0, 1], [...points.map((p) => p.value), ...intervals.flatMap((r) => [r.lo, r.hi])]) };
+  return {
+    $schema: SCHEMA,
+    config: FIGURE_CONFIG,
+    title: titleOf(opts, `${yTitle} per task: seeds, mean and 95 % interval`),
+    width: opts.width ?? Math.max(240, 48 * order.length),
+    height: opts.height ?? 240,
+    layer: [
+      { data: { values: intervals.map((r) => ({ ...r })) }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' } } },
+      { data: { values: intervals.map((r) => ({ ...r })) }, mark: { type: 'tick', thickness: 2, size: 18 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale } } },
+      { data: { values: points.map((p) => ({ ...p })) }, mark: { type: 'point', filled: false, opacity: 0.6, size: 40 }, encoding: { x, y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale } } },
+    ],
+  };
+}

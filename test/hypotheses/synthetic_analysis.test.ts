@@ -136,6 +136,8 @@ describe('verdicts and the results paragraph', () => {
     assert.equal(verdictKind(null), 'not tested');
     assert.match(h1Verdict({ statistic: 0.7, pValue: 0.03, pHolm: 0.06, n: 9 }), /^\*\*H1 is not shown\*\* at family-wise level 0.05: Spearman's rho = 0.7 over 9 task pairs, exact p = 0.03, Holm-adjusted p = 0.06/);
     assert.match(rlVsSftVerdict({ estimate: 0.2, low: -0.1, high: 0.5, tasks: 9 }), /the interval contains 0/);
+    assert.match(rlVsSftVerdict({ estimate: 0.4, low: 0.4, high: 0.4, tasks: 4 }), /no interval and no conclusion/);
+    assert.match(rlVsSftVerdict({ estimate: 0.4, low: 0.1, high: 0.6, tasks: 9 }), /^RL follows extractability more closely/);
     assert.equal(formatStat(0.000123), '1.2e-4');
     assert.equal(formatStat(0.123456), '0.123');
   });

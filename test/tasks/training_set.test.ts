@@ -79,3 +79,47 @@ describe('training set', () => {
     assert.notDeepEqual(buildTrainingSet(task, 300, 0.1, createRng(1)), buildTrainingSet(task, 300, 0.1, createRng(2)));
   });
 });
+
+describe('label-balanced training set', () => {
+  it('keeps both (label 1) at ceil(N/2) and takes the s-only examples from neither, for hand-worked (N, p)', () => {
+    const table: [number, number, [number, number, number]][] = [
+      // [N, p, [both, neither, s_only]]
+      [1000, 0, [500, 500, 0]],
+      [1000, 0.01, [500, 490, 10]],
+      [1000, 0.1, [500, 400, 100]],
+      [1000, 0.5, [500, 0, 500]],
+      [7, 0.1, [4, 2, 1]],
+      [20000, 0.5, [10000, 0, 10000]],
+    ];
+    for (const [n, p, [both, neither, sOnly]] of table) {
+      assert.deepEqual(trainingCounts(n, p, 'balanced'), { both, neither, s_only: sOnly, t_only: 0 }, `N=${n}, p=${p}`);
+    }
+  });
+
+  it('has a label-1 share of 1/2 at every study rate, where the study set has (1 - p) / 2', () => {
+    for (const rate of TOY_RATES) {
+      const b = trainingCounts(20000, rate, 'balanced');
+      const s = trainingCounts(20000, rate);
+      assert.equal(b.both / 20000, 0.5, `balanced p=${rate}`);
+      assert.equal(s.both, Math.round((20000 * (1 - rate)) / 2), `study p=${rate}`);
+    }
+  });
+
+  it('equals the study set at p = 0 (same counts and same examples)', () => {
+    const task = prepareToyTask(TOY_TASKS[1]);
+    assert.deepEqual(buildTrainingSet(task, 200, 0, createRng(3), 'balanced'), buildTrainingSet(task, 200, 0, createRng(3)));
+  });
+
+  it('builds the balanced counts', () => {
+    const task = prepareToyTask(TOY_TASKS[1]);
+    const c = countPartitions(buildTrainingSet(task, 400, 0.5, createRng(1), 'balanced'));
+    assert.equal(c.both, 200);
+    assert.equal(c.s_only, 200);
+    assert.equal(c.neither ?? 0, 0);
+  });
+
+  it('rejects a rate above 1/2 and an unknown balance in one line', () => {
+    assert.throws(() => trainingCounts(1000, 0.6, 'balanced'), (e: unknown) => e instanceof ConfigError && /^rate: 0\.6 needs 600 s-only examples/.test(e.message));
+    assert.throws(() => trainingCounts(1000, 0.1, 'even' as never), (e: unknown) => e instanceof ConfigError && e.message.startsWith('labelBalance:'));
+  });
+});

@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Partition } from '../../src/tasks/types';
 import { compileWithWarnings, renderSvg } from '../../src/viz/render';
 import {
+  featureUseStripChart,
   RATE_SYMLOG_CONSTANT,
   extractabilityChart,
   h1ScatterChart,
@@ -199,5 +200,22 @@ describe('logAxisStart', () => {
     assert.equal(logAxisStart([25, 500]), 10);
     assert.equal(logAxisStart([1, 500]), 0.1);
     assert.equal(logAxisStart([0, 0]), 1);
+  });
+});
+
+describe('featureUseStripChart', () => {
+  it('draws one point per seed, the intervals in the given task order, on a y-axis covering [0, 1]', () => {
+    const spec = featureUseStripChart(
+      [{ task: 'b', value: 0.2 }, { task: 'b', value: 0.9 }, { task: 'a', value: 1.1 }],
+      [{ task: 'b', mean: 0.55, lo: 0.2, hi: 0.9 }, { task: 'a', mean: 1.1, lo: 1.1, hi: 1.1 }],
+    ) as unknown as { layer: { data: { values: unknown[] }; encoding: { x: { sort: string[] }; y: { scale: { domain: number[] } } } }[] };
+    assert.equal(spec.layer.length, 3);
+    assert.equal(spec.layer[2].data.values.length, 3);
+    assert.deepEqual(spec.layer[0].encoding.x.sort, ['b', 'a']);
+    assert.deepEqual(spec.layer[0].encoding.y.scale.domain, [0, 1.1]);
+  });
+
+  it('names a non-finite value', () => {
+    assert.throws(() => featureUseStripChart([{ task: 'a', value: NaN }], []), /featureUseStripChart: points\[0\]\.value/);
   });
 });

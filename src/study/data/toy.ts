@@ -13,9 +13,9 @@ import { PARTITIONS, countPartitions, type PartitionCounts } from '../../tasks/p
 import { buildProbingSet, type ProbeFeature } from '../../tasks/probing_sets';
 import { parseRuleName } from '../../tasks/rules';
 import { DEFAULT_LENGTH, DEFAULT_VOCAB, generatePartitionSets, prepareToyTask, toyTaskIdOf, toyTaskPair, type ToyTaskId } from '../../tasks/toy_generator';
-import { TOY_RATES, buildTrainingSet, trainingCounts } from '../../tasks/training_set';
+import { LABEL_BALANCES, TOY_RATES, buildTrainingSet, trainingCounts, type LabelBalance } from '../../tasks/training_set';
 import type { Example, Partition, RuleName, TaskPair } from '../../tasks/types';
-import { ConfigError, checkInt, checkRange } from '../../util/assert';
+import { ConfigError, checkInt, checkRange, oneOf } from '../../util/assert';
 import { createRng, type Rng } from '../../util/rng';
 import { datasetsPath, rateTag } from '../../io/paths';
 
@@ -59,6 +59,8 @@ export interface ToyDataParams {
   readonly vocab?: number;
   /** Sequence length L; default 10 (both studies). */
   readonly length?: number;
+  /** 'study' (default): the papers' training sets; 'balanced': label-1 share 50 % at every rate (the H2 ablation). */
+  readonly labelBalance?: LabelBalance;
 }
 
 /** A checked, complete configuration (what the manifest records). */
@@ -83,6 +85,12 @@ export interface ToyDataConfig {
   readonly testSize: number;
   /** Examples per probing set. */
   readonly probeSize: number;
+  /**
+   * Present only for a label-balanced training set ('balanced'), and only where its counts differ
+   * from the study's (p > 0): a study configuration has no such field, so its manifest and run
+   * hashes are those of the configurations from before the option existed.
+   */
+  readonly labelBalance?: 'balanced';
 }
 
 /** All sets of one configuration. */
@@ -124,7 +132,20 @@ export function resolveToyDataConfig(params: ToyDataParams): ToyDataConfig {
   const trainSize = checkInt('trainSize', params.trainSize ?? DEFAULT_TRAIN_SIZE, 1);
   const testSize = checkInt('testSize', params.testSize ?? DEFAULT_TEST_SIZE, 1);
   const probeSize = checkInt('probeSize', params.probeSize ?? trainSize, 2);
-  return Object.freeze({ task: toyTaskIdOf(pair), target: spec.target, spurious: spec.spurious, vocab: spec.vocab, length: spec.length, rate, seed, trainSize, testSize, probeSize });
+  const balance = oneOf('labelBalance', params.labelBalance ?? 'study', LABEL_BALANCES);
+  const base = { task: toyTaskIdOf(pair), target: spec.target, spurious: spec.spurious, vocab: spec.vocab, length: spec.length, rate, seed, trainSize, testSize, probeSize };
+  if (balance === 'study' || !labelBalanceMatters(trainSize, rate)) return Object.freeze(base);
+  return Object.freeze({ ...base, labelBalance: 'balanced' as const });
+}
+
+/**
+ * Whether a label-balanced set of `trainSize` at `rate` differs from the study's (false at p = 0,
+ * where the study's set is balanced too). Throws when the rate does not fit a balanced set (p > 1/2).
+ */
+export function labelBalanceMatters(trainSize: number, rate: number): boolean {
+  const study = trainingCounts(trainSize, rate, 'study');
+  const balanced = trainingCounts(trainSize, rate, 'balanced');
+  return balanced.both !== study.both || balanced.neither !== study.neither;
 }
 
 /** The root stream of a (task, seed): `createRng(seed).child('toy/<target>+<spurious>')`. */
@@ -134,7 +155,8 @@ export function toyDataRng(cfg: Pick<ToyDataConfig, 'seed' | 'target' | 'spuriou
 
 /** The training set of `cfg` (stream `train/rate=<p>`). */
 export function buildToyTrainingSet(cfg: ToyDataConfig): Example[] {
-  return buildTrainingSet(prepareToyTask(cfg), cfg.trainSize, cfg.rate, toyDataRng(cfg).child(`train/rate=${cfg.rate}`));
+  // The same stream for both label balances: equal counts (p = 0) give the same set.
+  return buildTrainingSet(prepareToyTask(cfg), cfg.trainSize, cfg.rate, toyDataRng(cfg).child(`train/rate=${cfg.rate}`), cfg.labelBalance ?? 'study');
 }
 
 /** The held-out sets of `cfg`, `cfg.testSize` per partition (stream `test/<partition>`); independent of the rate. */
@@ -170,9 +192,9 @@ export function trainingCountsByRate(trainSize: number, rates: readonly number[]
 }
 
 /** The folder of a configuration under `datasets/`: `toy/<preset>/task<k>_<t>_vs_<s>/seed<n>/rate<p>` (`pair_<t>_vs_<s>` without a task id). */
-export function toyDataDir(cfg: Pick<ToyDataConfig, 'task' | 'target' | 'spurious' | 'seed' | 'rate'>, preset = 'custom'): string {
+export function toyDataDir(cfg: Pick<ToyDataConfig, 'task' | 'target' | 'spurious' | 'seed' | 'rate' | 'labelBalance'>, preset = 'custom'): string {
   const taskTag = cfg.task === null ? `pair_${cfg.target}_vs_${cfg.spurious}` : `task${cfg.task}_${cfg.target}_vs_${cfg.spurious}`;
-  return datasetsPath('toy', preset, taskTag, `seed${cfg.seed}`, `rate${rateTag(cfg.rate)}`);
+  return datasetsPath('toy', preset, taskTag, `seed${cfg.seed}`, `rate${rateTag(cfg.rate)}${cfg.labelBalance === 'balanced' ? '_balanced' : ''}`);
 }
 
 /** Options of `generateToyDataset`. */

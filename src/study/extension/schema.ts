@@ -45,24 +45,31 @@ export type ToySftParamValues = ParamsOf<typeof TOY_SFT_PARAMS>;
 export const TOY_EXTENSION_PARAMS = {
   extensionTasks: {
     doc: 'rule pairs added for H1 (ids of TOY_EXTENSION_PAIRS: 4 contains-first/contains-2, 6 contains-3/contains-2, 7 contains-1/first-last, 8 first-last/contains-3, 9 adjacent-duplicate/contains-1, 10 contains-1/adjacent-duplicate, 11 prefix-duplicate/first-last, 12 first-last/prefix-duplicate); not in the paper',
-    smoke: [6],
-    laptop: [6, 7, 8, 9],
+    smoke: [6, 7],
+    laptop: [6, 7, 8, 9, 10],
     paper: [4, 6, 7, 8, 9, 10, 11, 12],
     check: list(choice(TOY_EXTENSION_IDS)),
   },
   extensionSeeds: {
-    doc: 'seeds of the extension runs (MDL probe seeds, RL and SFT run seeds; laptop: 2 to fit the time budget)',
+    doc: 'seeds of the extension runs (RL and SFT run seeds, and MDL probe seeds; issue 15: >= 5 RL seeds per cell at laptop, as the paper tasks)',
     smoke: [0],
-    laptop: [0, 1],
-    paper: [0, 1, 2, 3],
+    laptop: [0, 1, 2, 3, 4],
+    paper: [0, 1, 2, 3, 4, 5, 6],
     check: list(int(0)),
   },
   extensionRates: {
-    doc: 's-only rates of the extension RL and SFT runs (H1 needs only the lowest; paper preset: all seven, for H2 too)',
-    smoke: [0],
-    laptop: [0],
+    doc: 's-only rates of the extension RL and SFT runs (H1 at p = 0, and at the smallest non-zero rate as a secondary test; paper preset: all seven, for H2 too)',
+    smoke: [0, 0.01],
+    laptop: [0, 0.01],
     paper: [0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5],
     check: list(num(0, 1)),
+  },
+  labelBalancedTasks: {
+    doc: "tasks of the label-balanced H2 ablation (ours, issue 15): RL runs at the largest of rlRates on training sets whose label-1 share stays 50 %, beside the grid's p = 0 runs (where the study's sets are already balanced), seeds rlSeeds",
+    smoke: [1, 2],
+    laptop: [1, 2, 3, 5],
+    paper: [1, 2, 3, 5],
+    check: list(choice([1, 2, 3, 4, 5])),
   },
 } satisfies ParamSchema;
 

@@ -6,6 +6,7 @@ import * as path from 'path';
 import {
   TOY_DATA_FILES,
   buildToyDataset,
+  buildToyTrainingSet,
   buildToyProbingSet,
   buildToyTestSets,
   generateToyDataset,
@@ -135,5 +136,28 @@ describe('toy data', () => {
     assert.ok(toyDataDir(cfg, 'smoke').endsWith(path.join('datasets', 'toy', 'smoke', 'task2_first-last_vs_contains-2', 'seed1', 'rate0.001')));
     const generic = resolveToyDataConfig({ target: 'first-last', spurious: 'contains-3', rate: 0 });
     assert.ok(toyDataDir(generic).endsWith(path.join('toy', 'custom', 'pair_first-last_vs_contains-3', 'seed0', 'rate0')));
+  });
+});
+
+describe('label-balanced toy data (H2 ablation)', () => {
+  it('leaves a study configuration without a labelBalance field, so its hashes are unchanged', () => {
+    const cfg = resolveToyDataConfig({ task: 1, rate: 0.5, trainSize: 100 });
+    assert.equal('labelBalance' in cfg, false);
+    assert.equal('labelBalance' in resolveToyDataConfig({ task: 1, rate: 0.5, trainSize: 100, labelBalance: 'study' }), false);
+  });
+
+  it('marks a balanced configuration only where its counts differ from the study (p > 0)', () => {
+    assert.equal(resolveToyDataConfig({ task: 1, rate: 0.5, trainSize: 100, labelBalance: 'balanced' }).labelBalance, 'balanced');
+    assert.equal('labelBalance' in resolveToyDataConfig({ task: 1, rate: 0, trainSize: 100, labelBalance: 'balanced' }), false);
+  });
+
+  it('builds a training set with half label 1 at p = 0.5', () => {
+    const train = buildToyTrainingSet(resolveToyDataConfig({ task: 2, rate: 0.5, trainSize: 100, labelBalance: 'balanced' }));
+    assert.equal(train.filter((e) => e.label === 1).length, 50);
+    assert.equal(train.filter((e) => e.partition === 's_only').length, 50);
+  });
+
+  it('rejects an unknown balance naming the field', () => {
+    assert.throws(() => resolveToyDataConfig({ task: 1, rate: 0.5, labelBalance: 'even' as never }), (e: unknown) => e instanceof ConfigError && e.message.startsWith('labelBalance:'));
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * `npm run results -- [--preset laptop] [--readme README.md]`: reads the synthetic result stores of a
+ * preset (nothing is computed), runs the declared analysis (src/hypotheses/synthetic_analysis.ts)
+ * and writes the README's synthetic results paragraph between its markers. Missing runs are named
+ * in the paragraph's first line, so a partial store never passes for a finished one.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyseSynthetic } from '../hypotheses/synthetic_analysis';
+import { replaceBetweenMarkers, syntheticResultsParagraph } from '../hypotheses/results_report';
+import { TOY_HYPOTHESES_PARAMS } from '../study/extension/schema';
+import { loadSyntheticRuns, type LoadedSyntheticRuns } from '../study/extension/synthetic_runs';
+import { PRESET_NAMES } from '../study/params/presets';
+import { resolveParams } from '../study/params/resolve';
+import { repoRoot } from '../io/paths';
+import { ConfigError, oneOf } from '../util/assert';
+
+/** One line on the runs a paragraph rests on, naming what is missing. */
+export function coverageLine(loaded: LoadedSyntheticRuns): string {
+  const kinds = ['mdl', 'rl', 'sft', 'rlBalanced'] as const;
+  const names = { mdl: 'MDL', rl: 'RL', sft: 'SFT', rlBalanced: 'label-balanced RL' };
+  const missing = kinds.filter((k) => loaded.missing[k] > 0);
+  const found = kinds.map((k) => `${loaded.total[k] - loaded.missing[k]}/${loaded.total[k]} ${names[k]}`).join(', ');
+  return missing.length === 0 ? `All runs of the preset's grids are in the store (${found}).` : `**Partial results**: the store holds ${found} runs; the numbers below use only those.`;
+}
+
+/** Builds the paragraph of `preset` from the stores under `datasets/` (or STUDY_DATASETS_DIR) and writes it into `readmePath`; returns the paragraph. */
+export function writeResultsParagraph(preset: string, readmePath: string): string {
+  const params = resolveParams(TOY_HYPOTHESES_PARAMS, { preset: oneOf('preset', preset, PRESET_NAMES), env: {} });
+  const loaded = loadSyntheticRuns(params);
+  const analysis = analyseSynthetic(loaded.inputs);
+  const paragraph = `${coverageLine(loaded)}\n${syntheticResultsParagraph(analysis, params.preset)}`;
+  const text = fs.readFileSync(readmePath, 'utf8');
+  fs.writeFileSync(readmePath, replaceBetweenMarkers(text, paragraph));
+  return paragraph;
+}
+
+function main(argv: readonly string[]): void {
+  let preset = 'laptop';
+  let readme = path.join(repoRoot(), 'README.md');
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--preset') preset = argv[++i];
+    else if (argv[i] === '--readme') readme = argv[++i];
+    else throw new ConfigError(`${argv[i]}: unknown flag; expected --preset <smoke|laptop|paper> or --readme <path>`);
+  }
+  if (!fs.existsSync(readme)) throw new ConfigError(`--readme: ${readme} does not exist; expected the README to write the paragraph into`);
+  console.log(writeResultsParagraph(preset, readme));
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof RangeError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * `npm run results` on a fixture store: every cell of the smoke grids gets a made-up result with
+ * known numbers (feature use rises with relative extractability), and the README paragraph between
+ * the markers must be generated from them.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { RESULTS_END, RESULTS_START } from '../../src/hypotheses/results_report';
+import { RunStore } from '../../src/io/run_store';
+import { writeResultsParagraph } from '../../src/notebooks/results';
+import { TOY_HYPOTHESES_PARAMS } from '../../src/study/extension/schema';
+import { syntheticCells } from '../../src/study/extension/synthetic_runs';
+import { resolveParams } from '../../src/study/params/resolve';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'results-'));
+const saved = process.env.STUDY_DATASETS_DIR;
+after(() => {
+  if (saved === undefined) delete process.env.STUDY_DATASETS_DIR;
+  else process.env.STUDY_DATASETS_DIR = saved;
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('npm run results', () => {
+  it('writes the paragraph between the README markers from a fixture store, naming missing runs', () => {
+    process.env.STUDY_DATASETS_DIR = tmp;
+    const p = resolveParams(TOY_HYPOTHESES_PARAMS, { preset: 'smoke', env: {} });
+    const cells = syntheticCells(p);
+    const store = (kind: string) => new RunStore(path.join(tmp, 'results', 'smoke', kind));
+    // MDL(t) falls with the task id, so MDL(s)/MDL(t) rises with it; RL and SFT use rise with it too.
+    for (const c of cells.mdl) {
+      const bits = c.config.feature === 's' ? 100 : 200 / c.config.task;
+      store('toy_mdl').put(c.key, c.config, { backend: 'cpu', online: { codelengthBits: bits, uniformBits: 200, compression: 200 / bits, n: 200, blocks: [{ size: 100, bits: bits / 2, accuracy: null }, { size: 100, bits: bits / 2, accuracy: 0.9 }] } }, 1);
+    }
+    for (const c of cells.rl) {
+      const use = Number(/^task(\d+)/.exec(c.key)![1]) / 20;
+      store('toy_rl').put(c.key, c.config, { seed: c.config.seed, steps: [{ 'env/reward_mean': 0.5 }, { 'env/reward_mean': 0.5 }], eval: { both: 1, neither: 1, s_only: use + c.config.data.rate, t_only: use + c.config.data.rate }, warnings: [] }, 1);
+    }
+    for (const c of cells.sft) {
+      store('toy_sft').put(c.key, c.config, { errors: { both: 0, neither: 0, s_only: 0.5, t_only: 0.5 - c.config.task / 40 }, accuracy: 0.9 }, 1);
+    }
+    // The label-balanced runs are left out: the paragraph must say the store is partial.
+    const readme = path.join(tmp, 'README.md');
+    fs.writeFileSync(readme, `# title\n\n${RESULTS_START}\ntyped by hand\n${RESULTS_END}\n\nafter\n`);
+    const paragraph = writeResultsParagraph('smoke', readme);
+    const text = fs.readFileSync(readme, 'utf8');
+    assert.ok(text.startsWith(`# title\n\n${RESULTS_START}\n**Partial results**`), text);
+    assert.ok(text.endsWith(`${RESULTS_END}\n\nafter\n`));
+    assert.ok(!text.includes('typed by hand'));
+    assert.match(paragraph, new RegExp(`0/${cells.rlBalanced.length} label-balanced RL`));
+    const nPairs = new Set(cells.mdl.map((c) => c.config.task)).size;
+    assert.match(paragraph, new RegExp(`At the \`smoke\` preset: ${nPairs} task pairs`));
+    // Perfect ranking: rho = 1 with the exact p 2 / n!.
+    let f = 1;
+    for (let k = 2; k <= nPairs; k++) f *= k;
+    assert.match(paragraph, new RegExp(`Spearman's rho = 1 over ${nPairs} task pairs, exact p = ${String(Number((2 / f).toPrecision(3))).replace('.', '\\.')}`));
+    assert.match(paragraph, /Label-balanced ablation: no runs at this preset\./);
+  });
+});
