@@ -1,7 +1,8 @@
 /**
  * `npm run results -- [--preset laptop] [--readme README.md]`: reads the synthetic result stores of a
  * preset (nothing is computed), runs the declared analysis (src/hypotheses/synthetic_analysis.ts)
- * and writes the README's synthetic results paragraph between its markers. Missing runs are named
+ * and writes the README's synthetic results paragraph between its markers; likewise the language
+ * paragraph (src/hypotheses/language_analysis.ts) between the language markers. Missing runs are named
  * in the paragraph's first line, so a partial store never passes for a finished one.
  */
 import * as fs from 'fs';
@@ -13,6 +14,11 @@ import { loadSyntheticRuns, type LoadedSyntheticRuns } from '../study/extension/
 import { PRESET_NAMES } from '../study/params/presets';
 import { resolveParams } from '../study/params/resolve';
 import { repoRoot } from '../io/paths';
+import { initBackend } from '../backend';
+import { analyseLanguage } from '../hypotheses/language_analysis';
+import { LANGUAGE_RESULTS_END, LANGUAGE_RESULTS_START, languageResultsParagraph } from '../hypotheses/language_results_report';
+import { LANGUAGE_HYPOTHESES_PARAMS } from '../study/language_hypotheses_schema';
+import { loadLanguageRuns } from '../study/language_runs';
 import { ConfigError, oneOf } from '../util/assert';
 
 /** One line on the runs a paragraph rests on, naming what is missing. */
@@ -35,7 +41,23 @@ export function writeResultsParagraph(preset: string, readmePath: string): strin
   return paragraph;
 }
 
-function main(argv: readonly string[]): void {
+/**
+ * Builds the language paragraph of `preset` (the declared analysis of notebook 08 on the stored runs;
+ * nothing is trained) and writes it between the language markers of `readmePath`; returns it.
+ */
+export async function writeLanguageResultsParagraph(preset: string, readmePath: string): Promise<string> {
+  const params = resolveParams(LANGUAGE_HYPOTHESES_PARAMS, { preset: oneOf('preset', preset, PRESET_NAMES), env: {} });
+  await initBackend();
+  const loaded = await loadLanguageRuns(params);
+  const paragraph = loaded
+    ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage)
+    : `Not generated yet: no pre-trained language model is cached for the \`${params.preset}\` preset; run notebooks 05-08 (or the language grid commands) at that preset, then \`npm run results -- --preset ${params.preset}\`.`;
+  const text = fs.readFileSync(readmePath, 'utf8');
+  fs.writeFileSync(readmePath, replaceBetweenMarkers(text, paragraph, LANGUAGE_RESULTS_START, LANGUAGE_RESULTS_END));
+  return paragraph;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
   let preset = 'laptop';
   let readme = path.join(repoRoot(), 'README.md');
   for (let i = 0; i < argv.length; i++) {
@@ -45,16 +67,15 @@ function main(argv: readonly string[]): void {
   }
   if (!fs.existsSync(readme)) throw new ConfigError(`--readme: ${readme} does not exist; expected the README to write the paragraph into`);
   console.log(writeResultsParagraph(preset, readme));
+  console.log(await writeLanguageResultsParagraph(preset, readme));
 }
 
 if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
+  main(process.argv.slice(2)).catch((e) => {
     if (e instanceof ConfigError || e instanceof RangeError) {
       console.error(e.message);
       process.exit(2);
     }
     throw e;
-  }
+  });
 }

@@ -59,7 +59,14 @@ export function responseText(tok: EpisodeTokenizer, ids: ArrayLike<number>, leng
 /** A sentiment score of a text: VADER's compound (`sentimentScore`) or a classifier's logit. */
 export type SentimentScorer = (text: string) => number;
 
-/** Rewards of a batch: `score(prompt + response)` signed by each prompt's label (`signedReward`). */
+/** The text the reward model reads: prompt + response (the study's TRL script) or the response alone. */
+export const REWARD_TEXTS = ['prompt+response', 'response'] as const;
+export type RewardText = (typeof REWARD_TEXTS)[number];
+
+/**
+ * Rewards of a batch: `score(prompt + response)` (or `score(response)` with `rewardOn: 'response'`)
+ * signed by each prompt's label (`signedReward`); `texts` are always prompt + response.
+ */
 export function episodeRewards(
   tok: EpisodeTokenizer,
   prompts: readonly string[],
@@ -67,7 +74,10 @@ export function episodeRewards(
   responses: readonly ArrayLike<number>[],
   lengths: readonly number[],
   score: SentimentScorer = sentimentScore,
+  rewardOn: RewardText = 'prompt+response',
 ): { rewards: number[]; texts: string[] } {
-  const texts = prompts.map((p, i) => p + responseText(tok, responses[i], lengths[i]));
-  return { rewards: texts.map((t, i) => signedReward(score(t), labels[i])), texts };
+  const replies = prompts.map((_, i) => responseText(tok, responses[i], lengths[i]));
+  const texts = prompts.map((p, i) => p + replies[i]);
+  const scored = rewardOn === 'response' ? replies : texts;
+  return { rewards: scored.map((t, i) => signedReward(score(t), labels[i])), texts };
 }

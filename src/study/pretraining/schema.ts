@@ -7,7 +7,7 @@
  * `paper` preset follow GPT-2 small's shape and nanoGPT's recipe (karpathy/nanoGPT `train.py`).
  */
 import { ConfigError } from '../../util/assert';
-import { choice, int, num, type ParamSchema, type ParamsOf } from '../params/presets';
+import { bool, choice, int, num, type ParamSchema, type ParamsOf } from '../params/presets';
 import { CORPUS_SOURCES } from '../../tasks/language/corpus';
 
 /** A non-empty string or null (paths that are off by default). */
@@ -163,6 +163,20 @@ export const LANGUAGE_MODEL_PARAMS = {
     laptop: null,
     paper: null,
     check: pathOrNull(),
+  },
+  distilbertDir: {
+    doc: 'a Hugging Face DistilBertForSequenceClassification folder (config.json, model.safetensors, vocab.txt; e.g. lvwerra/distilbert-imdb) for the reward langRlReward \'distilbert\'; null = none',
+    smoke: null,
+    laptop: null,
+    paper: null,
+    check: pathOrNull(),
+  },
+  usePaperModels: {
+    doc: "run with the study's own models and data: the policy from hfModelDir, the reward the DistilBERT POSITIVE logit from distilbertDir, the corpus IMDB from imdbPath; all three must be given (one message names what is missing)",
+    smoke: false,
+    laptop: false,
+    paper: false,
+    check: bool(),
   },
 } satisfies ParamSchema;
 

@@ -13,14 +13,16 @@ import { int, list, num, choice, type ParamSchema, type ParamsOf } from '../../p
 
 /** The tasks of the study's figures. */
 const FIGURE_TASKS = [1, 2, 5, 22, 23];
+/** Every implemented prefix task (the authors' code has these 10), so H1 has n = 10 points at laptop. */
+const ALL_TASKS: number[] = [...LANGUAGE_TASK_IDS];
 
 /** Notebook 06 and `language-mdl`: the pre-trained LM (notebook 05's) plus the probes. */
 export const LANGUAGE_MDL_PARAMS = {
   ...LANGUAGE_MODEL_PARAMS,
   langMdlTasks: {
-    doc: 'language tasks probed (paper figures: 1, 2, 5, 22, 23)',
+    doc: 'language tasks probed (paper figures: 1, 2, 5, 22, 23; laptop: all 10 implemented prefix tasks, for H1 power)',
     smoke: [1, 22],
-    laptop: FIGURE_TASKS,
+    laptop: ALL_TASKS,
     paper: FIGURE_TASKS,
     check: list(choice(LANGUAGE_TASK_IDS)),
   },
@@ -80,6 +82,27 @@ export const LANGUAGE_MDL_PARAMS = {
     paper: 16,
     check: int(4, 256),
   },
+  langMdlModels: {
+    doc: "models probed (paper: 'pretrained' only): 'pretrained' (the study's) and 'random', a control the study did not run: an untrained model of the same shape (GPT-2 init, seeded by langMdlRandomInitSeed), so the effect of pre-training on extractability shows",
+    smoke: ['pretrained', 'random'] as ('pretrained' | 'random')[],
+    laptop: ['pretrained', 'random'] as ('pretrained' | 'random')[],
+    paper: ['pretrained', 'random'] as ('pretrained' | 'random')[],
+    check: list(choice(['pretrained', 'random'] as const)),
+  },
+  langMdlRandomSeeds: {
+    doc: "probe seeds of the 'random' control (paper: no control; here 3 seeds; laptop: one seed, to keep notebook 06 within its budget; the control's point is the size of the gap, not its spread)",
+    smoke: [0],
+    laptop: [0],
+    paper: [0, 1, 2],
+    check: list(int(0)),
+  },
+  langMdlRandomInitSeed: {
+    doc: "seed of the untrained control model's weights (paper: no control)",
+    smoke: 0,
+    laptop: 0,
+    paper: 0,
+    check: int(0),
+  },
 } satisfies ParamSchema;
 
 /** Resolved parameters of notebook 06 / `language-mdl`. */
@@ -89,9 +112,9 @@ export type LanguageMdlParamValues = ParamsOf<typeof LANGUAGE_MDL_PARAMS>;
 export const LANGUAGE_SFT_PARAMS = {
   ...LANGUAGE_MODEL_PARAMS,
   langSftTasks: {
-    doc: 'language tasks fine-tuned (paper figures: 1, 2, 5, 22, 23)',
+    doc: 'language tasks fine-tuned (paper figures: 1, 2, 5, 22, 23; laptop: all 10 implemented prefix tasks)',
     smoke: [1, 22],
-    laptop: FIGURE_TASKS,
+    laptop: ALL_TASKS,
     paper: FIGURE_TASKS,
     check: list(choice(LANGUAGE_TASK_IDS)),
   },
@@ -105,7 +128,7 @@ export const LANGUAGE_SFT_PARAMS = {
   langSftSeeds: {
     doc: 'runs per (task, rate), one seed each: head init, dropout, minibatches (paper RL grid: 3 seeds)',
     smoke: [0],
-    laptop: [0],
+    laptop: [0, 1, 2],
     paper: [0, 1, 2],
     check: list(int(0)),
   },

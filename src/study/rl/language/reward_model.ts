@@ -9,14 +9,21 @@ import { readJsonIfExists, writeJsonAtomic } from '../../../io/atomic_write';
 import { sha256Hex } from '../../../io/manifest';
 import { classifierScorer, DEFAULT_SENTIMENT_CLASSIFIER, trainSentimentClassifier, type SentimentClassifier } from '../../../rl/sentiment_classifier';
 import type { SentimentScorer } from '../../../rl/sentiment_env';
-import { sentimentScore, VADER_REWARD_SCALE } from '../../../rl/sentiment_reward';
+import { sentimentScore, STUDY_REWARD_SCALE, VADER_REWARD_SCALE } from '../../../rl/sentiment_reward';
 import type { Corpus } from '../../../tasks/language/corpus';
 import { corpusManifest } from '../../../tasks/language/language_dataset';
 import { ConfigError } from '../../../util/assert';
 import { datasetsPath } from '../../../io/paths';
+import * as fs from 'fs';
+import * as path from 'path';
+import { distilBertScorer, loadDistilBertReward } from '../../../reward/distilbert_reward';
 
-/** The reward models: `classifier` (a word-presence logistic regression on lexicon-labelled passages, the stand-in for the study's DistilBERT) or `vader` (the lexicon score itself). */
-export const LANGUAGE_REWARD_KINDS = ['classifier', 'vader'] as const;
+/**
+ * The reward models: `classifier` (a word-presence logistic regression on lexicon-labelled passages,
+ * the stand-in for the study's DistilBERT), `vader` (the lexicon score itself) or `distilbert` (the
+ * study's own: the POSITIVE logit of a Hugging Face DistilBERT sentiment classifier folder).
+ */
+export const LANGUAGE_REWARD_KINDS = ['classifier', 'vader', 'distilbert'] as const;
 export type LanguageRewardKind = (typeof LANGUAGE_REWARD_KINDS)[number];
 
 /** The reward model of a run: its kind, scale (normalised score = (R + scale) / (2 scale)) and identity. */
@@ -24,8 +31,10 @@ export interface RewardSpec {
   readonly kind: LanguageRewardKind;
   /** The study's 2.8 for DistilBERT logits; VADER 1; the classifier's 95th percentile of |logit|. */
   readonly scale: number;
-  /** sha256 of the classifier's weights; null for VADER. */
+  /** sha256 of the classifier's weights (DistilBERT: of its model.safetensors file); null for VADER. */
   readonly sha256: string | null;
+  /** DistilBERT only: the folder it was loaded from. */
+  readonly dir?: string;
 }
 
 /** A reward model ready to score: its spec, its scorer, and the classifier when there is one. */
@@ -56,8 +65,9 @@ function readCachedClassifier(file: string, corpusSha256: string): SentimentClas
  * (deterministic; about 10-20 s for Brown, most of it VADER labelling), cached in
  * {@link rewardClassifierFile} (atomic write) and kept for the life of the process.
  */
-export function languageRewardModel(kind: LanguageRewardKind, corpus: Corpus): RewardModel {
+export function languageRewardModel(kind: LanguageRewardKind, corpus: Corpus, opts: { distilbertDir?: string | null } = {}): RewardModel {
   if (kind === 'vader') return { spec: { kind, scale: VADER_REWARD_SCALE, sha256: null }, score: sentimentScore, classifier: null };
+  if (kind === 'distilbert') return distilBertRewardModel(opts.distilbertDir ?? null);
   if (kind !== 'classifier') throw new ConfigError(`reward: ${JSON.stringify(kind)} is not allowed; expected one of ${LANGUAGE_REWARD_KINDS.join(', ')}`);
   const key = corpusManifest(corpus).sha256;
   let model = rewardModels.get(key);
@@ -69,6 +79,24 @@ export function languageRewardModel(kind: LanguageRewardKind, corpus: Corpus): R
       writeJsonAtomic(file, { corpusSha256: key, classifier });
     }
     model = { spec: { kind, scale: classifier.scale, sha256: classifier.sha256 }, score: classifierScorer(classifier), classifier };
+    rewardModels.set(key, model);
+  }
+  return model;
+}
+
+/**
+ * The study's reward: the POSITIVE logit of the DistilBERT classifier in `dir`, normalised with the
+ * study's scale 2.8 and identified by the sha256 of its model.safetensors. Loaded once per folder and
+ * kept for the life of the process (its weights are never disposed). Throws a ConfigError when `dir` is null.
+ */
+function distilBertRewardModel(dir: string | null): RewardModel {
+  if (dir === null || dir === '') throw new ConfigError("distilbertDir: not given; expected a Hugging Face DistilBertForSequenceClassification folder (lvwerra/distilbert-imdb) for langRlReward 'distilbert'");
+  const key = `distilbert:${path.resolve(dir)}`;
+  let model = rewardModels.get(key);
+  if (!model) {
+    const rm = loadDistilBertReward(dir);
+    const sha256 = sha256Hex(fs.readFileSync(path.join(dir, 'model.safetensors')));
+    model = { spec: { kind: 'distilbert', scale: STUDY_REWARD_SCALE, sha256, dir: path.resolve(dir) }, score: distilBertScorer(rm), classifier: null };
     rewardModels.set(key, model);
   }
   return model;

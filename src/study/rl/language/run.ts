@@ -9,7 +9,7 @@ import type { GPT } from '../../../models/gpt';
 import { generate } from '../../../models/sampling';
 import { PPO_CONFIGS, makePPOConfig, type PPOConfig } from '../../../rl/ppo_config';
 import { runPpoLoop, type PpoEnvironment, type PpoLoopHooks } from '../../../rl/ppo_loop';
-import { episodeRewards, promptBatch, type EpisodeTokenizer, type SentimentScorer } from '../../../rl/sentiment_env';
+import { episodeRewards, promptBatch, type EpisodeTokenizer, type RewardText, type SentimentScorer } from '../../../rl/sentiment_env';
 import { normaliseScore } from '../../../rl/sentiment_reward';
 import { SharedTrunkCritic } from '../../../rl/shared_trunk_critic';
 import { buildLanguageTestSets, buildLanguageTrainingSet, resolveLanguageDataConfig, type LanguageDataConfig } from '../../../tasks/language/language_dataset';
@@ -35,6 +35,8 @@ export interface LanguageRlConfig {
   readonly ppo: PPOConfig;
   /** The reward model. */
   readonly reward: RewardSpec;
+  /** The text the reward scores; absent = 'prompt+response' (the study's), so runs stored before the option keep their hash. */
+  readonly rewardOn?: RewardText;
   /** Sampled response tokens per episode. */
   readonly responseTokens: number;
   /** Responses end at EOS (else always `responseTokens` tokens). */
@@ -98,8 +100,9 @@ export function languageRlConfig(p: LanguageRlParamValues, lm: LanguageRlInputs,
     target: p.langRlKlTarget,
     horizon: p.langRlKlHorizon,
   });
-  const reward = languageRewardModel(p.langRlReward, lm.corpus).spec;
-  return { version: LANGUAGE_RL_VERSION, data, lm: languageModelIdentity(lm), ppo, reward, responseTokens: p.langRlResponseTokens, stopAtEos: p.langRlStopAtEos, evalBefore: p.langRlEvalBefore, seed };
+  const reward = languageRewardModel(p.langRlReward, lm.corpus, { distilbertDir: p.distilbertDir }).spec;
+  const rewardOn = p.langRlRewardOn === 'response' ? { rewardOn: p.langRlRewardOn } : {};
+  return { version: LANGUAGE_RL_VERSION, data, lm: languageModelIdentity(lm), ppo, reward, ...rewardOn, responseTokens: p.langRlResponseTokens, stopAtEos: p.langRlStopAtEos, evalBefore: p.langRlEvalBefore, seed };
 }
 
 /** Inputs of a run besides its configuration: the pre-trained model (copied for the policy and the reference, never changed), its tokenizer and the corpus. */
@@ -116,7 +119,7 @@ export function sentimentPpoEnvironment(
   train: readonly Example[],
   tok: EpisodeTokenizer,
   score: SentimentScorer,
-  cfg: Pick<LanguageRlConfig, 'ppo' | 'responseTokens' | 'stopAtEos'>,
+  cfg: Pick<LanguageRlConfig, 'ppo' | 'responseTokens' | 'stopAtEos' | 'rewardOn'>,
 ): PpoEnvironment {
   return {
     prompts(step) {
@@ -124,7 +127,7 @@ export function sentimentPpoEnvironment(
       const prompts = batch.map((e) => e.text);
       const labels = batch.map((e) => e.label);
       const q = promptBatch(prompts, tok);
-      return { query: q.ids, queryMask: q.mask ?? undefined, score: (responses, lengths) => episodeRewards(tok, prompts, labels, responses, lengths, score).rewards };
+      return { query: q.ids, queryMask: q.mask ?? undefined, score: (responses, lengths) => episodeRewards(tok, prompts, labels, responses, lengths, score, cfg.rewardOn).rewards };
     },
     sampling: { maxNewTokens: cfg.responseTokens, temperature: 1, eosTokenId: cfg.stopAtEos ? tok.eosId : undefined, padTokenId: tok.padId },
     rngStepLabel: 'step',
@@ -136,7 +139,7 @@ export async function scorePartitions(
   policy: GPT,
   tok: EpisodeTokenizer,
   test: Readonly<Record<Partition, readonly Example[]>>,
-  opts: { responseTokens: number; stopAtEos: boolean; batchSize: number; score: SentimentScorer; scale: number; keepSamples?: number },
+  opts: { responseTokens: number; stopAtEos: boolean; batchSize: number; score: SentimentScorer; scale: number; keepSamples?: number; rewardOn?: RewardText },
   rng: Rng,
 ): Promise<PartitionScores> {
   const rewards = {} as Record<Partition, number>;
@@ -164,7 +167,7 @@ export async function scorePartitions(
       q.mask?.dispose();
       const resp = Array.from({ length: batch.length }, (_, i) => ids.subarray(i * opts.responseTokens, (i + 1) * opts.responseTokens));
       const lengths = Array.from({ length: batch.length }, (_, i) => mask.subarray(i * opts.responseTokens, (i + 1) * opts.responseTokens).reduce((a, b) => a + b, 0));
-      const scored = episodeRewards(tok, prompts, batch.map((e) => e.label), resp, lengths, opts.score);
+      const scored = episodeRewards(tok, prompts, batch.map((e) => e.label), resp, lengths, opts.score, opts.rewardOn);
       all.push(...scored.rewards);
       for (let i = 0; i < batch.length && samples[part].length < (opts.keepSamples ?? 3); i++) samples[part].push({ text: scored.texts[i], reward: scored.rewards[i] });
     }
@@ -183,11 +186,11 @@ export async function runLanguageRl(cfg: LanguageRlConfig, inputs: LanguageRlInp
   const train = buildLanguageTrainingSet(cfg.data, dataInputs);
   const test = buildLanguageTestSets(cfg.data, dataInputs);
   const tok = inputs.tokenizer;
-  const reward = languageRewardModel(cfg.reward.kind, inputs.corpus);
+  const reward = languageRewardModel(cfg.reward.kind, inputs.corpus, { distilbertDir: cfg.reward.dir });
   if (reward.spec.sha256 !== cfg.reward.sha256) {
     throw new ConfigError(`reward: the ${cfg.reward.kind} reward model of this corpus (sha256 ${reward.spec.sha256}) is not the one of the configuration (${cfg.reward.sha256}); rebuild the configuration with languageRlConfig`);
   }
-  const evalOpts = { responseTokens: cfg.responseTokens, stopAtEos: cfg.stopAtEos, batchSize: cfg.ppo.batchSize, score: reward.score, scale: reward.spec.scale };
+  const evalOpts = { responseTokens: cfg.responseTokens, stopAtEos: cfg.stopAtEos, batchSize: cfg.ppo.batchSize, score: reward.score, scale: reward.spec.scale, rewardOn: cfg.rewardOn };
   const policy = inputs.model.copy(true);
   const critic = SharedTrunkCritic.init(policy, rng.child('value_head'));
   const ref = inputs.model.copy(false);

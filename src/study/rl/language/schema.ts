@@ -7,36 +7,45 @@
 import { LANGUAGE_MODEL_PARAMS } from '../../pretraining/schema';
 import { bool, choice, int, list, num, type ParamSchema, type ParamsOf } from '../../params/presets';
 import { LANGUAGE_TASK_IDS } from '../../../tasks/language/prefix_tasks';
+import { REWARD_TEXTS, type RewardText } from '../../../rl/sentiment_env';
+import { LANGUAGE_REWARD_KINDS, type LanguageRewardKind } from './reward_model';
 
 export const LANGUAGE_RL_PARAMS = {
   ...LANGUAGE_MODEL_PARAMS,
   langRlTasks: {
-    doc: 'language tasks trained (paper figures: 1, 2, 5, 22, 23)',
+    doc: 'language tasks trained (paper figures: 1, 2, 5, 22, 23; laptop: all 10 implemented prefix tasks, so H1 has n = 10)',
     smoke: [1, 22],
-    laptop: [1, 2, 5, 22, 23],
+    laptop: [...LANGUAGE_TASK_IDS] as number[],
     paper: [1, 2, 5, 22, 23],
     check: list(choice(LANGUAGE_TASK_IDS)),
   },
   langRlRates: {
-    doc: 's-only rates trained (paper: 0, 0.01, 0.05, 0.2, 0.5; laptop: the two ends, so that each run can have enough steps to learn)',
+    doc: 's-only rates trained (paper: 0, 0.01, 0.05, 0.2, 0.5; laptop: 0, a small rate 0.05 and 0.5, the fewest that let H2 see a trend within a task)',
     smoke: [0, 0.5],
-    laptop: [0, 0.5],
+    laptop: [0, 0.05, 0.5],
     paper: [0, 0.01, 0.05, 0.2, 0.5],
     check: list(num(0, 1)),
   },
   langRlSeeds: {
     doc: 'runs per (task, rate), one seed each (paper: 3)',
     smoke: [0],
-    laptop: [0],
+    laptop: [0, 1, 2],
     paper: [0, 1, 2],
     check: list(int(0)),
   },
   langRlReward: {
-    doc: "reward model: 'classifier' (logistic regression on word presence, trained on lexicon-labelled corpus passages: a graded log-odds like the study's DistilBERT logit) or 'vader' (the lexicon score, 0 for text without sentiment words)",
-    smoke: 'classifier' as 'classifier' | 'vader',
-    laptop: 'classifier' as 'classifier' | 'vader',
-    paper: 'classifier' as 'classifier' | 'vader',
-    check: choice(['classifier', 'vader'] as const),
+    doc: "reward model (paper: the POSITIVE logit of lvwerra/distilbert-imdb): 'classifier' (logistic regression on word presence, trained on lexicon-labelled corpus passages: a graded log-odds like the study's DistilBERT logit), 'vader' (the lexicon score, 0 for text without sentiment words) or 'distilbert' (the study's, from distilbertDir; set by usePaperModels)",
+    smoke: 'classifier' as LanguageRewardKind,
+    laptop: 'classifier' as LanguageRewardKind,
+    paper: 'classifier' as LanguageRewardKind,
+    check: choice(LANGUAGE_REWARD_KINDS),
+  },
+  langRlRewardOn: {
+    doc: "text the reward model scores (paper: 'prompt+response', as the study's TRL script): 'prompt+response' or 'response' (the response alone, so the prompt's own sentiment adds no reward the policy cannot change)",
+    smoke: 'prompt+response' as RewardText,
+    laptop: 'prompt+response' as RewardText,
+    paper: 'prompt+response' as RewardText,
+    check: choice(REWARD_TEXTS),
   },
   langRlDataSeed: {
     doc: 'seed of the prompt sets (training, held-out) drawn from the corpus',

@@ -13,7 +13,7 @@ describe('languageRewardModel', () => {
   });
 
   it('refuses an unknown kind, naming the allowed ones', () => {
-    assert.throws(() => languageRewardModel('distilbert' as 'vader', {} as Corpus), /reward: "distilbert" is not allowed; expected one of classifier, vader/);
+    assert.throws(() => languageRewardModel('bert' as 'vader', {} as Corpus), /reward: "bert" is not allowed; expected one of classifier, vader, distilbert/);
   });
 
   it('caches the classifier of a corpus under datasets/models/reward, named by the corpus hash', () => {

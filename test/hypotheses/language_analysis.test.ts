@@ -1,0 +1,97 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseLanguage, LANGUAGE_ANALYSIS_PLAN, languageH1Verdict, languagePlanMarkdown, languagePlanTable, type LanguageAnalysisRun } from '../../src/hypotheses/language_analysis';
+import { filterCountsByRate, keepLearnedRuns, passesFilter } from '../../src/hypotheses/language_filters';
+import type { SftRun, TaskExtractabilityRow } from '../../src/hypotheses/runs';
+
+/** A run whose normalised scores are (both, neither, s-only, t-only). */
+const run = (task: number, rate: number, seed: number, both: number, neither: number, s: number, t: number): LanguageAnalysisRun => {
+  const scores = { both, neither, s_only: s, t_only: t };
+  return { task, rate, seed, reused: true, wallMs: 1, result: { eval: scores, normalisedScores: scores, steps: [] } };
+};
+const ext = (task: number, relMdl: number): TaskExtractabilityRow => ({ task, relMdl, relMdlSem: null }) as unknown as TaskExtractabilityRow;
+
+describe('learned-task filters', () => {
+  it("the study's filter reads neither only; the strict one both and neither, at 0.7 inclusive", () => {
+    const negativeAlways = { both: 0.3, neither: 0.9, s_only: 0.5, t_only: 0.5 };
+    assert.equal(passesFilter(negativeAlways, 'study'), true);
+    assert.equal(passesFilter(negativeAlways, 'strict'), false);
+    assert.equal(passesFilter({ both: 0.7, neither: 0.7, s_only: 0, t_only: 0 }, 'strict'), true);
+    assert.equal(passesFilter({ both: NaN, neither: 0.9, s_only: 0, t_only: 0 }, 'strict'), false);
+  });
+
+  it('counts the runs kept per rate and overall', () => {
+    const runs = [run(1, 0, 0, 0.8, 0.8, 0.5, 0.5), run(1, 0, 1, 0.6, 0.8, 0.5, 0.5), run(1, 0.5, 0, 0.2, 0.95, 0.5, 0.5), run(2, 0.5, 0, 0.2, 0.5, 0.5, 0.5)];
+    const rows = filterCountsByRate(runs);
+    assert.deepEqual(rows.map((r) => [r.rate, r.runs, r['kept (study: neither)'], r['kept (strict: both and neither)']]), [['0', 2, 2, 1], ['0.5', 2, 1, 0], ['all', 4, 3, 1]]);
+    assert.equal(rows[0]['share kept (strict)'], 0.5);
+    assert.equal(keepLearnedRuns(runs, 'strict').length, 1);
+  });
+});
+
+describe('declared language analysis', () => {
+  it('declares one primary H1 and one primary H2 test, both on strict-filter runs', () => {
+    assert.deepEqual(LANGUAGE_ANALYSIS_PLAN.filter((t) => t.role === 'primary').map((t) => t.id), ['lang-h1-p0-strict', 'lang-h2-tonly-strict']);
+    assert.match(languagePlanMarkdown(), /the 2 primary tests; the 4 secondary tests/);
+  });
+
+  it('Holm within families: primary (0.01, 0.04) -> (0.02, 0.04)', () => {
+    const t = languagePlanTable([
+      { id: 'lang-h1-p0-strict', statistic: 1, pValue: 0.01, n: 10, method: 'exact' },
+      { id: 'lang-h2-tonly-strict', statistic: 0.3, pValue: 0.04, n: 60, method: 'perm' },
+      { id: 'lang-h1-p0-all', statistic: 0.2, pValue: 0.3, n: 10, method: 'exact' },
+    ]);
+    const p = (id: string) => t.find((r) => r.test === id)!['p (Holm)'];
+    assert.equal(p('lang-h1-p0-strict'), 0.02);
+    assert.equal(p('lang-h2-tonly-strict'), 0.04);
+    assert.equal(p('lang-h1-p0-all'), 0.3);
+    assert.ok(Number.isNaN(p('lang-h1-sft-p0')));
+  });
+
+  // 4 tasks, relMdl increasing; learned runs' feature use increasing with it -> rho = 1, exact p = 2/4! = 1/12.
+  // A failed run per task (both 0.4) with feature use decreasing: only the all-runs test sees it.
+  const rl = [1, 2, 3, 4].flatMap((task) => [
+    run(task, 0, 0, 0.8, 0.8, 0.4 + task / 20, 0.4 + task / 20),
+    run(task, 0, 1, 0.4, 0.8, 1 - task / 5, 1 - task / 5),
+    run(task, 0.5, 0, 0.8, 0.8, 0.5, 0.9), // t-only rises with the rate in every task
+  ]);
+  const sft = [1, 2, 3, 4].map((task) => ({ task, rate: 0, seed: 0, reused: true, wallMs: 1, result: { errors: { both: 0, neither: 0, s_only: task / 10, t_only: task / 10 }, accuracy: 1 } }) as unknown as SftRun);
+  const extractability = [ext(1, 0.5), ext(2, 1), ext(3, 2), ext(4, 4)];
+
+  it('gives rho = 1, exact p = 1/12 on strict-filter runs, and H2 rho = 1 with exact stratified p = 2/16', () => {
+    const a = analyseLanguage({ extractability, rl, sft });
+    const r = (id: string) => a.results.find((x) => x.id === id)!;
+    assert.equal(r('lang-h1-p0-strict').statistic, 1);
+    assert.ok(Math.abs((r('lang-h1-p0-strict').pValue as number) - 1 / 12) < 1e-12);
+    assert.equal(r('lang-h1-p0-strict').n, 4);
+    // SFT feature use 1 - task/10 falls with relMdl: rho = -1.
+    assert.equal(r('lang-h1-sft-p0').statistic, -1);
+    // H2: two runs per task at rates 0 and 0.5, t-only up in each: mean rho 1; 2 of the 2^4 within-task permutations reach |1|.
+    assert.equal(r('lang-h2-tonly-strict').statistic, 1);
+    assert.ok(Math.abs((r('lang-h2-tonly-strict').pValue as number) - 2 / 16) < 1e-12);
+    assert.deepEqual(a.kept, { strict: 8, study: 12, all: 12 });
+    assert.match(a.verdicts.h1, /Language H1 is not shown.*rho = 1 over 4 tasks.*exact p = 0\.0833.*Holm-adjusted p = 0\.167/);
+  });
+
+  it('is deterministic and says plainly when H1 cannot be tested', () => {
+    assert.deepEqual(analyseLanguage({ extractability, rl, sft }).table, analyseLanguage({ extractability, rl, sft }).table);
+    assert.match(languageH1Verdict(null), /could not be tested/);
+    assert.match(analyseLanguage({ extractability, rl: [], sft: [] }).verdicts.h2, /could not be tested/);
+  });
+});
+
+describe('language results paragraph', () => {
+  it('names the missing runs as Partial results, and carries the verdicts', async () => {
+    const { languageResultsParagraph, languageCoverageLine } = await import('../../src/hypotheses/language_results_report');
+    const full = { MDL: { found: 4, total: 4 }, 'random-init MDL': { found: 2, total: 2 }, RL: { found: 12, total: 12 }, SFT: { found: 4, total: 4 } };
+    assert.match(languageCoverageLine(full), /^All runs/);
+    const partial = { ...full, RL: { found: 10, total: 12 } };
+    assert.match(languageCoverageLine(partial), /^\*\*Partial results\*\*: missing 2 RL runs/);
+    const rl = [1, 2, 3, 4].map((task) => run(task, 0, 0, 0.8, 0.8, task / 5, task / 5));
+    const a = analyseLanguage({ extractability: [ext(1, 0.5), ext(2, 1), ext(3, 2), ext(4, 4)], rl, sft: [] });
+    const text = languageResultsParagraph(a, 'laptop', partial);
+    assert.match(text, /Partial results/);
+    assert.match(text, /4 of 4 RL runs learned the task by the strict filter/);
+    assert.ok(text.includes(a.verdicts.h1));
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The random-initialisation control on a tiny GPT: the untrained model has the pre-trained shape
+ * and seeded weights, its runs are stored under their own keys beside the pre-trained ones, and the
+ * control table pairs the two models' relative extractability per task.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { initBackend } from '../../../../src/backend';
+import { RunStore } from '../../../../src/io/run_store';
+import type { TaskExtractabilityRow } from '../../../../src/hypotheses/runs';
+import { weightsSha256 } from '../../../../src/study/pretraining/model_inputs';
+import { extractabilityControlFromRuns, extractabilityControlTable, randomInitModel, runLanguageMdlModels } from '../../../../src/study/extractability/language/random_control';
+import { LANGUAGE_MDL_PARAMS } from '../../../../src/study/extractability/language/schema';
+import { resolveParams } from '../../../../src/study/params/resolve';
+import { tinyLanguageInputs } from '../../language_fixtures';
+
+const params = (extra: Record<string, unknown> = {}) =>
+  resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'smoke', overrides: { langMdlTasks: [1], langMdlSeeds: [0], langMdlProbeSize: 40, langMdlEpochs: 1, ...extra }, env: {} });
+
+describe('random-initialisation control', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'language-mdl-control-'));
+  const lm = tinyLanguageInputs(0);
+  before(async () => {
+    await initBackend();
+  });
+  after(() => {
+    lm.model.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('builds an untrained model of the same shape, the same for a seed and different for another', () => {
+    const a = randomInitModel(lm.model, 0);
+    const b = randomInitModel(lm.model, 0);
+    const c = randomInitModel(lm.model, 1);
+    try {
+      assert.deepEqual(a.config, lm.model.config);
+      assert.equal(weightsSha256(a), weightsSha256(b));
+      assert.notEqual(weightsSha256(a), weightsSha256(c));
+      assert.notEqual(weightsSha256(a), weightsSha256(lm.model));
+    } finally {
+      [a, b, c].forEach((m) => m.dispose());
+    }
+  });
+
+  it('stores the control runs as separate runs beside the pre-trained ones, and reuses both', async () => {
+    const store = new RunStore(path.join(tmp, 'store'));
+    const p = params();
+    const first = await runLanguageMdlModels(p, lm, { store });
+    assert.equal(first.pretrained.length, 2);
+    assert.equal(first.random.length, 2);
+    assert.equal(store.keys().length, 4);
+    assert.notEqual(first.random[0].config.lm.weightsSha256, first.pretrained[0].config.lm.weightsSha256);
+    const again = await runLanguageMdlModels(p, lm, { store });
+    assert.ok([...again.pretrained, ...again.random].every((r) => r.reused));
+    const table = extractabilityControlFromRuns(again);
+    assert.deepEqual(table.map((r) => r.task), [1]);
+    assert.ok(Number.isFinite(table[0]['MDL(s)/MDL(t), random init']));
+    const only = await runLanguageMdlModels(params({ langMdlModels: ['pretrained'] }), lm, { store });
+    assert.equal(only.random.length, 0);
+  });
+
+  it('the table: log gain = log(rel pre-trained) - log(rel random); NaN where a model has no row', () => {
+    const row = (task: number, relMdl: number, mdlTBits: number) => ({ task, relMdl, mdlTBits }) as unknown as TaskExtractabilityRow;
+    const t = extractabilityControlTable([row(1, 4, 10), row(2, 1, 20)], [row(1, 2, 30)]);
+    assert.equal(t[0]['log ratio gain from pre-training'], Math.log(2));
+    assert.equal(t[0]['MDL(t) bits, random init'], 30);
+    assert.ok(Number.isNaN(t[1]['log ratio gain from pre-training']));
+  });
+});
