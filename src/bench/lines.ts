@@ -11,6 +11,7 @@ import { createProbeEncoder, TOY_PROBE_CONFIG, type ProbeEncoderConfig } from '.
 import { responseLogprobs } from '../models/response_logprobs';
 import { generate } from '../models/sampling';
 import { tokenizedSet, trainClassifier, type TrainableClassifier } from '../probing/probe_training';
+import { logprobsFromLogits } from '../tensor/logprobs';
 import { makePPOConfig, PPO_CONFIGS } from '../rl/ppo_config';
 import { PPOTrainer } from '../rl/ppo_trainer';
 import { collectRollout, disposeRollout, policyLogprobsAndValues, type Rollout } from '../rl/rollout';
@@ -32,7 +33,7 @@ function randomIds(rng: Rng, rows: number, cols: number, vocab: number): tf.Tens
   return tf.tensor2d(Int32Array.from({ length: rows * cols }, () => rng.int(vocab)), [rows, cols], 'int32');
 }
 
-/** Forward, token cross-entropy against the inputs (unshifted), backward, Adam: the GPT training step. */
+/** Forward, token cross-entropy against the inputs (unshifted), backward, Adam (tf.train.adam, as lm/lm_trainer.ts): the GPT training step. */
 function gptTrainLine(id: string, name: string, config: GPTConfig, batch: number, seq: number, calls: number): BenchLine {
   return {
     id, case: name, work: `train step, batch ${batch} x ${seq} (fwd+bwd+Adam)`, tokensPerCall: batch * seq, callsPerRound: calls, warmupCalls: 2,
@@ -40,16 +41,17 @@ function gptTrainLine(id: string, name: string, config: GPTConfig, batch: number
       const rng = createRng(`bench/${id}`);
       const model = GPT.init(config, rng.child('init'));
       const ids = randomIds(rng, batch, seq, config.vocabSize);
-      const targets = tf.oneHot(ids, config.vocabSize);
       const optimizer = tf.train.adam(1e-4);
+      // The pre-training loss head (lm/causal_lm_loss.ts): mean -log p(target) through logprobsFromLogits.
+      const lossNats = () => tf.neg(tf.mean(logprobsFromLogits(model.forward(ids).logits!, ids))) as tf.Scalar;
       return {
         async call() {
-          const loss = tf.tidy('bench/trainStep', () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(targets, model.forward(ids).logits!) as tf.Scalar, true, model.trainableVariables) as tf.Scalar);
+          const loss = tf.tidy('bench/trainStep', () => optimizer.minimize(lossNats, true, model.trainableVariables) as tf.Scalar);
           await loss.data(); // sync: one host read per step
           loss.dispose();
         },
         dispose() {
-          tf.dispose([ids, targets]);
+          ids.dispose();
           optimizer.dispose();
           model.dispose();
         },

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
 import type { Rng } from '../util/rng';
+import { layerNorm } from './layer_norm';
 
 /** Shape of the toy probe; every field has the original code's value as its default. */
 export interface ProbeEncoderConfig {
@@ -212,9 +213,10 @@ export function createProbeEncoder(cfg: ProbeEncoderConfig, rng: Rng): ProbeEnco
       .transpose([0, 2, 1, 3])
       .reshape([batch * qLen, dModel]) as tf.Tensor2D; // [batch * q, d_model]
     const sa = linear(ctx, p.outProjW, p.outProjB); // [batch * q, d_model]
-    const h = layerNorm(tf.add(xq, drop(sa, cfg.dropout, training)), p.norm1G, p.norm1B, cfg.layerNormEps); // [batch * q, d_model]
+    // nn.LayerNorm with biased variance, hand-written gradient (layer_norm.ts).
+    const h = layerNorm(tf.add(xq, drop(sa, cfg.dropout, training)) as tf.Tensor2D, p.norm1G as tf.Tensor1D, p.norm1B as tf.Tensor1D, cfg.layerNormEps); // [batch * q, d_model]
     const ff = linear(drop(tf.relu(linear(h, p.lin1W, p.lin1B)), cfg.dropout, training) as tf.Tensor2D, p.lin2W, p.lin2B); // [batch * q, d_model]
-    const out = layerNorm(tf.add(h, drop(ff, cfg.dropout, training)), p.norm2G, p.norm2B, cfg.layerNormEps);
+    const out = layerNorm(tf.add(h, drop(ff, cfg.dropout, training)) as tf.Tensor2D, p.norm2G as tf.Tensor1D, p.norm2B as tf.Tensor1D, cfg.layerNormEps); // [batch * q, d_model]
     return out.reshape([batch, qLen, dModel]); // [batch, q, d_model]
   };
 
@@ -295,12 +297,6 @@ const matMulTransposeBExplicit = tf.customGrad((...args: (tf.Tensor | tf.GradSav
     },
   };
 });
-
-/** LayerNorm over the last axis with biased variance, as PyTorch's `nn.LayerNorm`. */
-function layerNorm(x: tf.Tensor2D, gamma: tf.Variable, beta: tf.Variable, eps: number): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, -1, true); // [rows, 1] each
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
-}
 
 /**
  * Sinusoidal positions of Vaswani et al. as transformer_toy.py `PositionalEncoding` builds them:

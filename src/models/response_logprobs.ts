@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkInt, checkRange } from '../util/assert';
 import type { Rng } from '../util/rng';
-import { oneHotFloat } from './embedding';
+import { entropyFromLogits, logprobsFromLogits } from '../tensor/logprobs';
 import type { GPT } from './gpt';
 
 /** Options of `responseLogprobs`. */
@@ -60,12 +60,10 @@ export function responseLogprobs(
     );
     let logits = out.logits as tf.Tensor3D; // [batch, resp, vocab]
     if (temperature !== 1) logits = tf.div(logits, temperature);
-    const logp = tf.logSoftmax(logits); // [batch, resp, vocab]
-    const targets = tf.slice(inputIds, [0, promptLen], [batchSize, respLen]); // [batch, resp] int32
-    // One-hot product rather than gather: gather's gradient needs UnsortedSegmentSum (absent on wasm).
-    const oneHot = oneHotFloat(targets, model.config.vocabSize); // [batch, resp, vocab]
-    const result: ResponseLogprobs = { logprobs: tf.sum(tf.mul(logp, oneHot), -1) as tf.Tensor2D };
-    if (opts.returnEntropy) result.entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1)) as tf.Tensor2D;
+    const targets = tf.slice(inputIds, [0, promptLen], [batchSize, respLen]) as tf.Tensor2D; // [batch, resp] int32
+    // Closed-form gradients in both (tensor/logprobs.ts); the label lookup is a one-hot product there.
+    const result: ResponseLogprobs = { logprobs: logprobsFromLogits(logits, targets) }; // [batch, resp]
+    if (opts.returnEntropy) result.entropy = entropyFromLogits<tf.Tensor2D>(logits); // [batch, resp]
     if (opts.returnHidden) result.hidden = out.hidden;
     return result as unknown as tf.TensorContainer;
   }) as unknown as ResponseLogprobs;

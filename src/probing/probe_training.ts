@@ -13,6 +13,7 @@ import { ConfigError, checkInt, checkRange } from '../util/assert';
 import { FlatAdam } from '../tensor/flat_adam';
 import type { Rng } from '../util/rng';
 import type { BlockScores, LabelledExample, Probe, ProbeScorer } from './online_code';
+import { logprobsFromLogits } from '../tensor/logprobs';
 
 /** A classifier the probe code can train: `models/probe_encoder.ts`, or a GPT trunk with a classifier head. */
 export interface TrainableClassifier {
@@ -167,8 +168,8 @@ export async function trainClassifier(
 
 /** Mean over the batch of -ln softmax(logits)[label]. `logits` [batch, classes], `labels` [batch] int32; returns a scalar in nats. */
 function meanCrossEntropyNats(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  const oneHot = tf.oneHot(labels, logits.shape[1]).toFloat(); // [batch, classes]
-  return tf.mean(tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+  // logprobsFromLogits has the closed-form gradient softmax - onehot (tensor/logprobs.ts).
+  return tf.neg(tf.mean(logprobsFromLogits(logits, labels))) as tf.Scalar;
 }
 
 /**

@@ -96,7 +96,9 @@ export class PPOTrainer {
       const adv = computeAdvantages(rollout.values, rw.rewards, rollout.mask, cfg);
       const roll = rolloutStats({ scores, logprobs: rollout.logprobs, kls: rw.kls, nonScoreRewards: rw.nonScoreRewards, mask: rollout.mask });
       const inputIds = tf.concat([rollout.queryIds, rollout.responseIds], 1) as tf.Tensor2D; // [batch, seq] int32
-      return { inputIds, advantages: adv.advantages, returns: adv.returns, values: adv.values, roll };
+      // The per-token inputs of the loss as one tensor, so each epoch's shuffle is one gather.
+      const perToken = tf.stack([rollout.mask, rollout.logprobs, adv.values, adv.advantages, adv.returns], 1) as tf.Tensor3D; // [batch, 5, resp]
+      return { inputIds, perToken, roll };
     });
     // [batch, seq] mask of left-padded prompts + response, or null (no padding); freed with prep.
     const attentionMask = sequenceMask(rollout.queryMask, respLen) ?? null;
@@ -115,9 +117,15 @@ export class PPOTrainer {
     const mbSize = Math.min(this.opts.minibatchEpisodes, batchSize);
     for (let epoch = 0; epoch < cfg.ppoEpochs && !earlyStopped; epoch++) {
       const order = rng.child(`epoch${epoch}`).shuffled(Array.from({ length: batchSize }, (_, i) => i));
+      // Minibatches are assembled on the device once per epoch: one gather per tensor, then slices.
+      const [shuffledIds, shuffledPerToken, shuffledAttention] = tf.tidy('ppo/shuffle', () => {
+        const ix = tf.tensor1d(order, 'int32'); // [batch] int32
+        const mbInputs = [prep.inputIds, prep.perToken, ...(attentionMask ? [attentionMask] : [])];
+        return mbInputs.map((t) => tf.gather(t, ix)); // [batch, seq] int32, [batch, 5, resp], [batch, seq]
+      });
+      const shuffled = { inputIds: shuffledIds as tf.Tensor2D, perToken: shuffledPerToken as tf.Tensor3D, attentionMask: (shuffledAttention as tf.Tensor2D | undefined) ?? null };
       for (let start = 0; start < batchSize; start += mbSize) {
-        const idx = order.slice(start, start + mbSize);
-        const statVec = this.minibatch({ ...prep, attentionMask }, rollout, idx, promptLen, seqLen);
+        const statVec = this.minibatch(shuffled, start, Math.min(mbSize, batchSize - start), promptLen, seqLen);
         // sync: one read per minibatch (loss stats, skipped flag, gradient norm).
         const v = await statVec.data();
         statVec.dispose();
@@ -125,6 +133,7 @@ export class PPOTrainer {
         PPO_LOSS_STAT_NAMES.forEach((n, i) => (s[n] = v[i]));
         const total = s['loss/total'];
         if (!Number.isFinite(total)) {
+          tf.dispose([shuffledIds, shuffledPerToken, shuffledAttention]);
           this.disposePrep({ ...prep, attentionMask });
           throw new NonFiniteLossError(`ppo: step ${this.nSteps + 1}, epoch ${epoch + 1}: ppo/loss/total is ${total}; stopping (results written before this run are intact)`);
         }
@@ -132,6 +141,7 @@ export class PPOTrainer {
         gradNorms.push(v[PPO_LOSS_STAT_NAMES.length + 1]);
         perMinibatch.push(s);
       }
+      tf.dispose([shuffledIds, shuffledPerToken, shuffledAttention]);
       // TRL 0.7.11 early stopping is checked at the end of each epoch, on the LAST minibatch's
       // policy KL (`train_stats["policy/policykl"]`): later epochs are skipped when it exceeds 1.5 x targetKl.
       if (cfg.earlyStopping && perMinibatch[perMinibatch.length - 1]['policy/policykl'] > 1.5 * cfg.targetKl) earlyStopped = true;
@@ -152,26 +162,21 @@ export class PPOTrainer {
     return { stats, warnings };
   }
 
-  /** One minibatch: loss, gradients, clipping, (decoupled) weight decay, Adam; returns the stats vector. */
+  /** One minibatch (rows start .. start + mbSize of the epoch's shuffle): loss, gradients, clipping, (decoupled) weight decay, Adam; returns the stats vector. */
   private minibatch(
-    prep: { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D | null; advantages: tf.Tensor2D; returns: tf.Tensor2D; values: tf.Tensor2D },
-    rollout: Rollout,
-    idx: number[],
+    shuffled: { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D | null; perToken: tf.Tensor3D },
+    start: number,
+    mbSize: number,
     promptLen: number,
     seqLen: number,
   ): tf.Tensor1D {
     const cfg = this.cfg;
     return tf.tidy('ppo/minibatch', () => {
-      const ix = tf.tensor1d(idx, 'int32');
-      const take = <T extends tf.Tensor>(t: T): T => tf.gather(t, ix) as T;
-      const mbIds = take(prep.inputIds); // [mb, seq] int32
-      const mbAttention = prep.attentionMask ? take(prep.attentionMask) : undefined; // [mb, seq] or undefined
-      const mbResp = take(rollout.responseIds); // [mb, resp] int32
-      const mbMask = take(rollout.mask); // [mb, resp]
-      const mbOldLogprobs = take(rollout.logprobs);
-      const mbOldValues = take(prep.values);
-      const mbAdvantages = take(prep.advantages);
-      const mbReturns = take(prep.returns);
+      const rows = <T extends tf.Tensor>(t: T): T => tf.slice(t, start, mbSize) as T;
+      const mbIds = rows(shuffled.inputIds); // [mb, seq] int32
+      const mbAttention = shuffled.attentionMask ? rows(shuffled.attentionMask) : undefined; // [mb, seq] or undefined
+      const mbResp = tf.slice(mbIds, [0, promptLen], [mbSize, seqLen - promptLen]) as tf.Tensor2D; // [mb, resp] int32
+      const [mbMask, mbOldLogprobs, mbOldValues, mbAdvantages, mbReturns] = tf.unstack(rows(shuffled.perToken), 1) as tf.Tensor2D[]; // 5 x [mb, resp]
       let kept: tf.Tensor[] = [];
       const { value: loss, grads } = tf.variableGrads(() => {
         // Dropout off (training: false), so the old and new log-probs come from one deterministic function.
@@ -185,21 +190,21 @@ export class PPOTrainer {
         const vpreds = shared ? this.critic.valuesFromPolicyHidden!(fwd.hidden as tf.Tensor3D) : this.critic.values(mbIds, mbAttention, promptLen); // [mb, resp]
         const out = ppoLoss({ oldLogprobs: mbOldLogprobs, oldValues: mbOldValues, logprobs, vpreds, logits: scaled, mask: mbMask, advantages: mbAdvantages, returns: mbReturns }, cfg);
         // The statistics must outlive the gradient tape's scope; they are disposed below.
-        kept = [...PPO_LOSS_STAT_NAMES.map((n) => tf.keep(out.stats[n])), tf.keep(out.skipped)];
+        kept = [tf.keep(out.statVector), tf.keep(out.skipped.reshape([1]))];
         return out.loss;
       }, this.variables);
-      // `loss` is also the kept `loss/total` statistic; the tidy frees it with the other temporaries.
+      // `loss` is also the `loss/total` statistic; the tidy frees it with the other temporaries.
       void loss;
       // Clip to maxGradNorm (null: none), decoupled decay for 'adamw', Adam; the norm is before clipping.
       const norm = this.optimizer.applyGradients(grads, { maxGradNorm: cfg.maxGradNorm, weightDecay: cfg.optimizer === 'adamw' ? cfg.weightDecay : 0 });
-      const vec = tf.stack([...kept, norm]) as tf.Tensor1D; // [n_stats + 2]
+      const vec = tf.concat([...kept, norm.reshape([1])]) as tf.Tensor1D; // [n_stats + 2]
       kept.forEach((t) => t.dispose());
       return vec;
     });
   }
 
-  private disposePrep(prep: { inputIds: tf.Tensor; attentionMask: tf.Tensor | null; advantages: tf.Tensor; returns: tf.Tensor; values: tf.Tensor; roll: Record<string, tf.Tensor> }): void {
-    for (const t of [prep.inputIds, prep.attentionMask, prep.advantages, prep.returns, prep.values, ...Object.values(prep.roll)]) t?.dispose();
+  private disposePrep(prep: { inputIds: tf.Tensor; attentionMask: tf.Tensor | null; perToken: tf.Tensor; roll: Record<string, tf.Tensor> }): void {
+    for (const t of [prep.inputIds, prep.attentionMask, prep.perToken, ...Object.values(prep.roll)]) t?.dispose();
   }
 
   /** Frees the optimizer's state (models are the caller's). */

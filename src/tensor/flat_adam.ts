@@ -72,13 +72,12 @@ export class FlatAdam {
       this.v.assign(v);
       // update = -lr * (m / bc1) / (sqrt(v / bc2) + eps)
       const update = tf.div(tf.mul(m, -lr / bc1), tf.add(tf.sqrt(tf.mul(v, 1 / bc2)), this.epsilon)); // [n_params]
-      const parts = tf.split(update, this.sizes);
       const factor = 1 - lr * opts.weightDecay;
       const decay = Math.fround(factor) !== 1; // torch's p.mul_(factor) is a no-op when it rounds to 1
-      this.variables.forEach((x, i) => {
-        const u = parts[i].reshape(x.shape);
-        x.assign(tf.add(decay ? tf.mul(x, factor) : x, u));
-      });
+      // The parameters as one flat vector too: one add (and one decay) instead of one per variable.
+      const params = tf.concat(this.variables.map((x) => x.reshape([x.size]))); // [n_params]
+      const parts = tf.split(tf.add(decay ? tf.mul(params, factor) : params, update), this.sizes);
+      this.variables.forEach((x, i) => x.assign(parts[i].reshape(x.shape)));
       return norm;
     });
   }

@@ -138,6 +138,23 @@ describe('PPO loss: oracle properties', () => {
     });
   });
 
+  it('statVector holds the TRL fixture statistics in PPO_LOSS_STAT_NAMES order (the trainer reads only it)', () => {
+    tf.tidy(() => {
+      const c = trl.cases[0];
+      const vec = ppoLoss(lossInputs(c.inputs), trlCfg).statVector;
+      assert.equal(vec.shape[0], PPO_LOSS_STAT_NAMES.length);
+      assertClose(vec, PPO_LOSS_STAT_NAMES.map((n) => c.stats[n]), 'statVector');
+    });
+  });
+
+  it('keeps tf.memory().numTensors flat over repeated gradient calls (both variants)', () => {
+    const inp = lossInputs(trl.cases[0].inputs);
+    for (const cfg of [trlCfg, PPO_CONFIGS.rl4lms]) {
+      assertNoLeak(() => tf.grads((lp: tf.Tensor, v: tf.Tensor, z: tf.Tensor) => ppoLoss({ ...inp, logprobs: lp as tf.Tensor2D, vpreds: v as tf.Tensor2D, logits: z as tf.Tensor3D }, { ...cfg, entCoef: 0.01 }).loss)([inp.logprobs, inp.vpreds, inp.logits]));
+    }
+    tf.dispose(Object.values(inp));
+  });
+
   it('keeps tf.memory().numTensors flat over repeated calls (both variants)', () => {
     const inp = lossInputs(trl.cases[0].inputs);
     assertNoLeak(() => ppoLoss(inp, trlCfg));

@@ -1,4 +1,5 @@
 import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { entropyFromLogits, fullLogprobsFromLogits, logprobsFromLogits } from '../../src/tensor/logprobs';
@@ -56,5 +57,59 @@ describe('log-probs: oracle properties', () => {
     assertNoLeak(() => fullLogprobsFromLogits(x));
     assertNoLeak(() => entropyFromLogits(x));
     tf.dispose([x, y]);
+  });
+});
+
+/** Max relative difference (value and gradient, scaled by 1 + max |reference|) of sum(f(z) * w) against sum(ref(z) * w). */
+function gradError(f: (z: tf.Tensor) => tf.Tensor, ref: (z: tf.Tensor) => tf.Tensor, z: tf.Tensor, seed: number): number {
+  return tf.tidy(() => {
+    const w = tf.randomNormal(f(z).shape, 0, 1, 'float32', seed);
+    const a = tf.valueAndGrad((x: tf.Tensor) => tf.sum(tf.mul(f(x), w)) as tf.Scalar)(z);
+    const b = tf.valueAndGrad((x: tf.Tensor) => tf.sum(tf.mul(ref(x), w)) as tf.Scalar)(z);
+    const rel = (u: tf.Tensor, v: tf.Tensor) => tf.max(tf.abs(tf.sub(u, v))).dataSync()[0] / (1 + tf.max(tf.abs(v)).dataSync()[0]);
+    return Math.max(rel(a.value, b.value), rel(a.grad, b.grad));
+  });
+}
+
+describe('log-prob and entropy heads: hand-written gradients against autodiff of the plain formulas', () => {
+  before(async () => {
+    await initBackend();
+  });
+
+  const z = (): tf.Tensor3D => tf.randomNormal([4, 6, 13], 0, 4, 'float32', 21) as tf.Tensor3D; // [batch, resp, vocab]
+  const y = (): tf.Tensor2D => tf.randomUniform([4, 6], 0, 13, 'int32', 22) as tf.Tensor2D; // [batch, resp] int32
+
+  it('logprobsFromLogits: value and gradient equal sum(logSoftmax(z) * onehot) under tf.grad (1e-5 relative)', () => {
+    const [x, labels] = [z(), y()];
+    const ref = (l: tf.Tensor) => tf.sum(tf.mul(tf.logSoftmax(l), tf.cast(tf.oneHot(labels, 13), 'float32')), -1);
+    const err = gradError((l) => logprobsFromLogits(l, labels), ref, x, 23);
+    assert.ok(err < 1e-5, `relative error ${err}`);
+    tf.dispose([x, labels]);
+  });
+
+  it('logprobsFromLogits takes [batch, classes] logits and [batch] labels (the classifier cross-entropy)', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([5, 3], 0, 2, 'float32', 24);
+      const labels = tf.tensor1d([0, 2, 1, 1, 0], 'int32');
+      const ref = (l: tf.Tensor) => tf.sum(tf.mul(tf.logSoftmax(l), tf.cast(tf.oneHot(labels, 3), 'float32')), -1);
+      assert.deepEqual(logprobsFromLogits(x, labels).shape, [5]);
+      const err = gradError((l) => logprobsFromLogits(l, labels), ref, x, 25);
+      assert.ok(err < 1e-5, `relative error ${err}`);
+    });
+  });
+
+  it('entropyFromLogits: value and gradient equal logsumexp(z) - sum(softmax(z) * z) under tf.grad (1e-5 relative)', () => {
+    const x = z();
+    const ref = (l: tf.Tensor) => tf.sub(tf.logSumExp(l, -1), tf.sum(tf.mul(tf.softmax(l), l), -1));
+    const err = gradError((l) => entropyFromLogits(l), ref, x, 26);
+    assert.ok(err < 1e-5, `relative error ${err}`);
+    tf.dispose(x);
+  });
+
+  it('keeps tf.memory().numTensors flat over repeated gradient calls', () => {
+    const [x, labels] = [z(), y()];
+    assertNoLeak(() => tf.grad((l: tf.Tensor) => tf.sum(logprobsFromLogits(l, labels)))(x));
+    assertNoLeak(() => tf.grad((l: tf.Tensor) => tf.sum(entropyFromLogits(l)))(x));
+    tf.dispose([x, labels]);
   });
 });
