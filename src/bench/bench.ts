@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describeBackend, initBackend, setNativeThreads } from '../backend';
-import { ConfigError, checkInt } from '../util/assert';
+import { ConfigError, checkInt, runMain } from '../util/assert';
 import { benchLines } from './lines';
 import { pairedTable, runPairedLine, type PairedResult } from './paired';
 import { TorchServer } from './torch_server';
@@ -85,12 +85,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(e);
-  process.exitCode = 1;
-});
+runMain(main);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend, setNativeThreads } from '../backend';
-import { ConfigError } from '../util/assert';
+import { ConfigError, runMain } from '../util/assert';
 import { benchLines } from './lines';
 
 /** Kernel names that tfjs-node runs without a TensorFlow call (they only move a reference). */
@@ -38,12 +38,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(e);
-  process.exitCode = 1;
-});
+runMain(main);

@@ -46,3 +46,19 @@ export function assertShape(name: string, shape: readonly number[], expected: re
   const ok = shape.length === expected.length && expected.every((d, i) => d === -1 || d === shape[i]);
   if (!ok) throw new Error(`${name}: shape [${shape.join(', ')}] does not match [${expected.map((d) => (d === -1 ? '*' : d)).join(', ')}]`);
 }
+
+/**
+ * Runs a command's `main`: a `ConfigError` prints its one line and exits 2 (bad input, no stack);
+ * any other error prints in full and exits 1.
+ */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((e: unknown) => {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
