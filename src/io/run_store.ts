@@ -398,3 +398,26 @@ export function runSteppedGrid<C, R>(
     },
   );
 }
+
+/**
+ * How many verified-layout result files (`<key>--<hash12>.json`) under `root` were written at or
+ * after `sinceMs` (epoch ms): the runs a session finished, for the runner's interrupt line.
+ */
+export function countResultFilesSince(root: string, sinceMs: number): number {
+  let n = 0;
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // missing or unreadable: nothing finished there
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (HASHED.test(entry.name) && fs.statSync(full).mtimeMs >= sinceMs) n++;
+    }
+  };
+  walk(root);
+  return n;
+}

@@ -24,6 +24,8 @@ import { parseOverridesJson } from '../study/params/resolve';
 import { PRESET_NAMES, type PresetName } from '../study/params/presets';
 import { ConfigError, checkRange, oneOf } from '../util/assert';
 import { ProgressFileReader, PROGRESS_FILE_ENV } from '../io/progress_channel';
+import { datasetsPath } from '../io/paths';
+import { countResultFilesSince } from '../io/run_store';
 import { TerminalProgress } from './terminal_progress';
 
 /** Repository root (this file lives in `src/notebooks/`). */
@@ -204,6 +206,7 @@ export async function runNotebooks(opts: RunnerOptions): Promise<number> {
   const print = (line: string): void => {
     if (!stop) console.log(line);
   };
+  const startAll = Date.now();
   /** The cell (`k/n`) that was running when the last driver ended. */
   let interruptedAt: string | undefined;
 
@@ -248,7 +251,6 @@ export async function runNotebooks(opts: RunnerOptions): Promise<number> {
       });
     });
 
-  const startAll = Date.now();
   let done = 0;
   try {
     for (const file of selected) {
@@ -264,7 +266,7 @@ export async function runNotebooks(opts: RunnerOptions): Promise<number> {
       if (res.interrupted || stop) {
         const sig = stop ?? res.interrupted ?? 'SIGINT';
         const where = `stopped in ${name}${interruptedAt ? ` at cell ${interruptedAt}` : ''}, ${done} of ${selected.length} notebooks done`;
-        console.error(`interrupted: finished runs are kept; rerun the same command to resume (${where})`);
+        console.error(`${interruptedLine(startAll)} (${where})`);
         return 128 + os.constants.signals[sig];
       }
       if (res.code !== 0) {
@@ -280,11 +282,17 @@ export async function runNotebooks(opts: RunnerOptions): Promise<number> {
     process.off('SIGTERM', onStop);
   }
   if (stop) {
-    console.error(`interrupted: finished runs are kept; rerun the same command to resume (${done} of ${selected.length} notebooks done)`);
+    console.error(`${interruptedLine(startAll)} (${done} of ${selected.length} notebooks done)`);
     return 128 + os.constants.signals[stop];
   }
   console.log(`notebooks: all ${selected.length} ran in ${formatSeconds((Date.now() - startAll) / 1000)}`);
   return 0;
+}
+
+/** The one line printed on Ctrl-C / SIGTERM: how many runs this session stored (all kept). */
+export function interruptedLine(sinceMs: number, resultsRoot: string = datasetsPath('results')): string {
+  const n = countResultFilesSince(resultsRoot, sinceMs);
+  return `interrupted: ${n} run${n === 1 ? '' : 's'} finished and kept; rerun the same command to resume`;
 }
 
 if (require.main === module) {
