@@ -36,9 +36,9 @@ describe('run store: content-addressed results', () => {
 
   it('names the file after sha256 of the canonical {run, config} (independent of key order)', () => {
     const store = quietStore(tmp());
-    const run = { kind: 'toy_rl', algorithmVersion: 1, backend: 'cpu' };
+    const run = { kind: 'toy_rl', algorithmVersion: 2, backend: 'cpu' };
     // Canonical JSON written out by hand: keys sorted at every level.
-    const expected = sha256Hex('{"config":{"iterations":30,"task":1},"run":{"algorithmVersion":1,"backend":"cpu","kind":"toy_rl"}}').slice(0, 12);
+    const expected = sha256Hex('{"config":{"iterations":30,"task":1},"run":{"algorithmVersion":2,"backend":"cpu","kind":"toy_rl"}}').slice(0, 12);
     assert.equal(configHash(run, { task: 1, iterations: 30 }), expected);
     assert.equal(configHash(run, { iterations: 30, task: 1 }), expected);
     assert.equal(store.file(baseline.key, baseline.config), path.join(store.dir, 'task1', 'rate0', `seed3--${expected}.json`));
@@ -72,7 +72,7 @@ describe('run store: verified results', () => {
     const file = JSON.parse(fs.readFileSync(store.file(baseline.key, baseline.config), 'utf8'));
     assert.equal(file.schemaVersion, RUN_SCHEMA_VERSION);
     assert.equal(file.schemaVersion, 2);
-    const expected = sha256Hex('{"config":{"iterations":30,"task":1},"result":{"reward":0.25},"run":{"algorithmVersion":1,"backend":"cpu","kind":"toy_rl"}}');
+    const expected = sha256Hex('{"config":{"iterations":30,"task":1},"result":{"reward":0.25},"run":{"algorithmVersion":2,"backend":"cpu","kind":"toy_rl"}}');
     assert.equal(file.contentHash, expected);
     assert.equal(contentHash(file.run, file.config, file.result), expected);
   });

@@ -84,7 +84,8 @@ describe('reward text', () => {
     assert.equal(episodeRewards(tok, ['a bad movie'], [0], [resp], [resp.length], length, 'response').rewards[0], -b.rewards[0]);
   });
 
-  it("keeps the study's default: langRlRewardOn 'prompt+response' at every preset", () => {
-    for (const preset of ['smoke', 'laptop', 'paper'] as const) assert.equal(resolveParams(LANGUAGE_RL_PARAMS, { preset, env: {} }).langRlRewardOn, 'prompt+response');
+  it("keeps the study's prompt+response at paper (and smoke) and scores the response alone at laptop, as measured", () => {
+    for (const preset of ['smoke', 'paper'] as const) assert.equal(resolveParams(LANGUAGE_RL_PARAMS, { preset, env: {} }).langRlRewardOn, 'prompt+response');
+    assert.equal(resolveParams(LANGUAGE_RL_PARAMS, { preset: 'laptop', env: {} }).langRlRewardOn, 'response');
   });
 });
