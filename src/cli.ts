@@ -179,13 +179,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'toy-rl': {
     summary: 'train and evaluate one PPO policy on a toy task at one rate and seed, sizes from the preset (notebook 03)',
     flags: singleRunFlags({
-      task: 'study task 1..5 (required)',
+      task: 'study task 1..5, or an extension rule pair of notebook 04 (required)',
       axis: rateFlag('training prompts'),
       seed: 'run seed: initialisation, sampling, shuffling (required)',
       preset: 'model size, iterations, batch',
       overrides: ['notebook-03', '{"rlIterations": 50}'],
       json: '{config, seed, steps, eval: {both, neither, s_only, t_only}, warnings}',
       store: ['notebook 03', 'toy_rl'],
+      extra: [{ name: 'label-balance', key: 'labelBalance', type: 'string', doc: "study (default): the study's training set; balanced: label-1 share 50 % at every rate (the H2 ablation of notebook 04, key task<k>/rate<p>-balanced/seed<n>)" }],
     }),
     async run(values, io) {
       io.out(rlLine(await runToyRlCommand(values), 'reward'));

@@ -82,7 +82,7 @@ describe('cli toy-mdl', () => {
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '-1', ...out], 'error: seed: -1 is outside [0, 9007199254740991]'],
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--preset', 'huge', ...out], "error: preset: 'huge' is not allowed; expected one of 'smoke', 'laptop', 'paper'"],
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--probe', 'lstm', ...out], "error: probe: 'lstm' is not allowed; expected one of 'encoder', 'policy'"],
-      [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--overrides', '{"epochs": 3}', ...out], 'error: epochs: unknown parameter; expected one of tasks, dataSeed, vocab, length, mdlProbeSize, probeSeeds, probe, probeWidth, probeLayers, probeHeads, probeFF, probeEpochs, probeBatchSize, probeLearningRate, loveringVariant, curveTask'],
+      [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--overrides', '{"epochs": 3}', ...out], 'error: epochs: unknown parameter; expected one of tasks, dataSeed, vocab, length, mdlProbeSize, probeSeeds, probe, probeWidth, probeLayers, probeHeads, probeFF, probeEpochs, probeBatchSize, probeLearningRate, loveringVariant, curveTask, jobs'],
     ];
     for (const [args, message] of cases) {
       const r = await inProcess(args);

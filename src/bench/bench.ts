@@ -17,28 +17,30 @@ import { ConfigError, checkInt, runMain } from '../util/assert';
 import { benchLines } from './lines';
 import { pairedTable, runPairedLine, type PairedResult } from './paired';
 import { TorchServer } from './torch_server';
+import { benchGridJobs, benchStartup, gridBenchLines } from './grid_bench';
+import { STEP_CELLS } from '../study/cells';
 
-const FLAG = /^--(quick|no-torch|no-rss|pairs=\d+|threads=\d+|only=[\w,-]+)$/;
+const FLAG = /^--(quick|no-torch|no-rss|no-grid|pairs=\d+|threads=\d+|only=[\w,-]+)$/;
 
 function flagValue(argv: readonly string[], name: string): string | undefined {
   return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
-/** Peak RSS of one CLI run in a child process (same thread settings), or a reason. */
-function peakRss(root: string, label: string, args: string[]): string {
+/** Peak RSS of one CLI run in a child process (same thread settings) as a table row, and its wall time (undefined when it failed). */
+function peakRss(root: string, label: string, args: string[]): { row: string; ms?: number } {
   const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'bench', 'peak_rss.ts'), ...args], { cwd: root, encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
   const last = (res.stdout || '').trim().split('\n').pop() ?? '';
   if (res.status !== 0 || !last.startsWith('{')) {
     const err = (res.stderr || res.error?.message || '').split('\n').find((l) => /error/i.test(l)) ?? `exit code ${res.status}`;
-    return `| ${label} | failed: ${err.trim()} | |`;
+    return { row: `| ${label} | failed: ${err.trim()} | |` };
   }
   const r = JSON.parse(last) as { ms: number; maxRssMiB: number };
-  return `| ${label} | ${Math.round(r.maxRssMiB)} MiB | ${(r.ms / 1000).toFixed(1)} s |`;
+  return { row: `| ${label} | ${Math.round(r.maxRssMiB)} MiB | ${(r.ms / 1000).toFixed(1)} s |`, ms: r.ms };
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  for (const a of argv) if (!FLAG.test(a)) throw new ConfigError(`bench: unknown argument '${a}'; expected --quick, --pairs=N, --threads=N, --only=id,id, --no-torch or --no-rss`);
+  for (const a of argv) if (!FLAG.test(a)) throw new ConfigError(`bench: unknown argument '${a}'; expected --quick, --pairs=N, --threads=N, --only=id,id, --no-torch, --no-rss or --no-grid`);
   const quick = argv.includes('--quick');
   const pairs = checkInt('--pairs', Number(flagValue(argv, 'pairs') ?? (quick ? 3 : 5)), 1, 100);
   const threads = checkInt('--threads', Number(flagValue(argv, 'threads') ?? os.cpus().length), 1, 256);
@@ -76,11 +78,25 @@ async function main(): Promise<void> {
   console.log('\n' + pairedTable(results));
   console.log(`\nRatio = tfjs tokens/s / PyTorch tokens/s of one tfjs round and the PyTorch round after it (above 1: tfjs faster), median over ${pairs} pairs; tokens/s columns are medians over rounds.`);
 
+  let toyRunMs: number | undefined;
   if (!argv.includes('--no-rss') && !quick) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rss-'));
     console.log('\n| run (laptop preset, child process) | peak RSS | wall time |\n|---|---:|---:|');
-    console.log(peakRss(root, 'toy PPO run (task 1, rate 0, seed 0)', ['toy-rl', '--task', '1', '--rate', '0', '--seed', '0', '--preset', 'laptop', '--force', '--out', path.join(tmp, 'rl.json')]));
-    console.log(peakRss(root, 'toy MDL probe run (task 1, feature t, seed 0)', ['toy-mdl', '--task', '1', '--feature', 't', '--seed', '0', '--preset', 'laptop', '--force', '--results-dir', tmp, '--out', path.join(tmp, 'mdl.json')]));
+    const rl = peakRss(root, 'toy PPO run (task 1, rate 0, seed 0)', ['toy-rl', '--task', '1', '--rate', '0', '--seed', '0', '--preset', 'laptop', '--force', '--out', path.join(tmp, 'rl.json')]);
+    toyRunMs = rl.ms;
+    console.log(rl.row);
+    console.log(peakRss(root, 'toy MDL probe run (task 1, feature t, seed 0)', ['toy-mdl', '--task', '1', '--feature', 't', '--seed', '0', '--preset', 'laptop', '--force', '--results-dir', tmp, '--out', path.join(tmp, 'mdl.json')]).row);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  if (!argv.includes('--no-grid') && !quick) {
+    // Issue 14: the smoke toy-RL grid with one worker and with two, and one cell process's start-up,
+    // compared with the laptop toy PPO run above. Results go to a temporary datasets folder.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-grid-'));
+    const cells = await STEP_CELLS['toy-rl']('smoke');
+    console.log(`\n- grid: the ${cells.length}-cell smoke toy-RL grid (\`grid run toy-rl --preset smoke\`) into a temporary datasets folder`);
+    const jobs = await benchGridJobs(cells, { cwd: root, env: { STUDY_DATASETS_DIR: tmp }, reset: () => fs.rmSync(path.join(tmp, 'results'), { recursive: true, force: true }) });
+    for (const line of gridBenchLines(jobs, await benchStartup(root), toyRunMs)) console.log(`- ${line}`);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

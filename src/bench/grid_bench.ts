@@ -29,13 +29,13 @@ export interface GridJobsBench {
  * called before each run and must delete their results so that both runs compute everything.
  */
 export async function benchGridJobs(
-  cells: readonly GridCellCommand[], opts: { cwd: string; reset: () => void; cores?: number; spawnSpec?: (c: GridCellCommand) => SpawnSpec },
+  cells: readonly GridCellCommand[], opts: { cwd: string; reset: () => void; cores?: number; spawnSpec?: (c: GridCellCommand) => SpawnSpec; env?: Readonly<Record<string, string>> },
 ): Promise<GridJobsBench> {
   const cores = opts.cores ?? coreCount();
   opts.reset();
-  const serial = await runCells(cells, { jobs: 1, threadsPerWorker: cores, cwd: opts.cwd, spawnSpec: opts.spawnSpec });
+  const serial = await runCells(cells, { jobs: 1, threadsPerWorker: cores, cwd: opts.cwd, spawnSpec: opts.spawnSpec, env: opts.env });
   opts.reset();
-  const two = await runCells(cells, { jobs: 2, threadsPerWorker: Math.max(1, Math.floor(cores / 2)), cwd: opts.cwd, spawnSpec: opts.spawnSpec });
+  const two = await runCells(cells, { jobs: 2, threadsPerWorker: Math.max(1, Math.floor(cores / 2)), cwd: opts.cwd, spawnSpec: opts.spawnSpec, env: opts.env });
   const walls = Object.values(serial.cellWallMs);
   return {
     cells: cells.length,

@@ -19,12 +19,13 @@ export interface CellLocation {
   readonly key: string;
 }
 
-/** The store of each step's cells; `toy-extension` keys are `mdl/<key>` and `rl/<key>` of the toy stores. */
+/** The store of each step's cells; `toy-extension` keys are `mdl/<key>`, `rl/<key>` and `sft/<key>` of the toy stores. */
 export function cellLocation(step: string, key: string): CellLocation {
   switch (step) {
     case 'toy-extension': {
       const [head, ...rest] = key.split('/');
-      return { kind: head === 'mdl' ? 'toy_mdl' : head === 'rl' ? 'toy_rl' : undefined, key: rest.join('/') };
+      const kinds: Record<string, string> = { mdl: 'toy_mdl', rl: 'toy_rl', sft: 'toy_sft' };
+      return { kind: kinds[head], key: rest.join('/') };
     }
     case 'lm-pretrain':
       return { key };

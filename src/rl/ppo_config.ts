@@ -20,11 +20,19 @@ export const BATCH_UNITS: readonly BatchUnit[] = ['sequence', 'token'];
 /** Optimizer family. */
 export type OptimizerKind = 'adam' | 'adamw';
 export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['adam', 'adamw'];
+export type LrScheduleKind = 'constant' | 'linear';
+export const LR_SCHEDULE_KINDS: readonly LrScheduleKind[] = ['constant', 'linear'];
 
 /** Every PPO setting the rollout, the math and the trainer read. Read-only; derive, never mutate. */
 export interface PPOConfig {
   /** Learning rate of the optimizer; TRL 0.7 default 1.41e-5; RL4LMs toy 1e-4 (docs/study.md). */
   readonly learningRate: number;
+  /**
+   * Learning rate over the run: 'constant' (TRL, SB3/RL4LMs) or 'linear' from `learningRate` at the
+   * first iteration down to `learningRate / nIterations` at the last (CleanRL's `anneal_lr`).
+   * Absent = 'constant', so a configuration stored before the field keeps its hash.
+   */
+  readonly lrSchedule?: LrScheduleKind;
   /** Optimizer: TRL builds torch `Adam(lr)`; RL4LMs toy uses AdamW (docs/study.md). */
   readonly optimizer: OptimizerKind;
   /** Decoupled weight decay (AdamW only); TRL 0 (Adam); RL4LMs toy 1e-6 (docs/study.md). */
@@ -177,8 +185,9 @@ function positiveOrNull(field: string, value: unknown): void {
 }
 
 // One check per field; the mapped type makes the compiler reject a field without a check.
-const FIELD_CHECKS: { readonly [K in keyof PPOConfig]: (value: unknown) => void } = {
+const FIELD_CHECKS: { readonly [K in keyof PPOConfig]-?: (value: unknown) => void } = {
   learningRate: (v) => checkPositive('learningRate', v),
+  lrSchedule: (v) => oneOf('lrSchedule', v, LR_SCHEDULE_KINDS),
   optimizer: (v) => oneOf('optimizer', v, OPTIMIZER_KINDS),
   weightDecay: (v) => checkRange('weightDecay', v, 0, 1),
   adamBeta1: (v) => checkBeta('adamBeta1', v),
@@ -210,8 +219,17 @@ const FIELD_CHECKS: { readonly [K in keyof PPOConfig]: (value: unknown) => void 
   targetKl: (v) => checkPositive('targetKl', v),
 };
 
-/** The field names of `PPOConfig`, in declaration order. */
-export const PPO_CONFIG_KEYS = Object.freeze(Object.keys(FIELD_CHECKS) as (keyof PPOConfig)[]);
+/** Fields that may be absent (their absence means the default stated on the field). */
+const OPTIONAL_KEYS: readonly (keyof PPOConfig)[] = ['lrSchedule'];
+
+/** The learning rate of PPO iteration `iteration` (0-based) under `cfg.lrSchedule`. */
+export function ppoLearningRate(cfg: Pick<PPOConfig, 'learningRate' | 'lrSchedule' | 'nIterations'>, iteration: number): number {
+  if ((cfg.lrSchedule ?? 'constant') === 'constant') return cfg.learningRate;
+  return cfg.learningRate * (1 - Math.min(iteration, cfg.nIterations - 1) / cfg.nIterations);
+}
+
+/** The required field names of `PPOConfig`, in declaration order (the optional ones are `OPTIONAL_KEYS`). */
+export const PPO_CONFIG_KEYS = Object.freeze((Object.keys(FIELD_CHECKS) as (keyof PPOConfig)[]).filter((k) => !OPTIONAL_KEYS.includes(k)));
 
 /**
  * Checks every field and the relations between fields; throws one `ConfigError` line naming the
@@ -220,13 +238,14 @@ export const PPO_CONFIG_KEYS = Object.freeze(Object.keys(FIELD_CHECKS) as (keyof
 export function validatePPOConfig(cfg: Readonly<Record<string, unknown>>, opts: { readonly raggedLastMinibatch?: boolean } = {}): PPOConfig {
   for (const key of Object.keys(cfg)) {
     if (!(key in FIELD_CHECKS)) {
-      throw new ConfigError(`${key}: unknown PPOConfig field; expected one of ${PPO_CONFIG_KEYS.join(', ')}`);
+      throw new ConfigError(`${key}: unknown PPOConfig field; expected one of ${[...PPO_CONFIG_KEYS, ...OPTIONAL_KEYS].join(', ')}`);
     }
   }
   for (const key of PPO_CONFIG_KEYS) {
     if (!(key in cfg)) throw new ConfigError(`${key}: missing; every PPOConfig field needs a value`);
     FIELD_CHECKS[key](cfg[key]);
   }
+  for (const key of OPTIONAL_KEYS) if (key in cfg) FIELD_CHECKS[key](cfg[key]);
   const c = cfg as unknown as PPOConfig;
   if (c.valueLoss === 'clipped' && c.cliprangeValue === null) {
     throw new ConfigError(`cliprangeValue: null is not allowed with valueLoss 'clipped'; expected a number > 0`);
@@ -272,7 +291,7 @@ export interface EpisodeCounts {
 export function makePPOConfig(base: PPOConfig, overrides: Readonly<Record<string, unknown>> = {}, episodes?: EpisodeCounts): PPOConfig {
   for (const key of Object.keys(overrides)) {
     if (!(key in FIELD_CHECKS)) {
-      throw new ConfigError(`${key}: unknown PPOConfig field; expected one of ${PPO_CONFIG_KEYS.join(', ')}`);
+      throw new ConfigError(`${key}: unknown PPOConfig field; expected one of ${[...PPO_CONFIG_KEYS, ...OPTIONAL_KEYS].join(', ')}`);
     }
   }
   if (!episodes) return Object.freeze(validatePPOConfig({ ...base, ...overrides }));

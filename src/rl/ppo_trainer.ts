@@ -14,7 +14,7 @@ import type { Rng } from '../util/rng';
 import { FlatAdam } from '../tensor/flat_adam';
 import { computeAdvantages } from './gae';
 import { makeKLController, type KLController } from './kl_controller';
-import type { PPOConfig } from './ppo_config';
+import { ppoLearningRate, type PPOConfig } from './ppo_config';
 import { ppoLoss } from './ppo_losses';
 import { PPO_LOSS_STAT_NAMES, averageMinibatchStats, envRewardStats, negativeKlWarning, rolloutStats, type PPOLossStatName } from './ppo_stats';
 import { computeRewards } from './rewards';
@@ -196,7 +196,7 @@ export class PPOTrainer {
       // `loss` is also the `loss/total` statistic; the tidy frees it with the other temporaries.
       void loss;
       // Clip to maxGradNorm (null: none), decoupled decay for 'adamw', Adam; the norm is before clipping.
-      const norm = this.optimizer.applyGradients(grads, { maxGradNorm: cfg.maxGradNorm, weightDecay: cfg.optimizer === 'adamw' ? cfg.weightDecay : 0 });
+      const norm = this.optimizer.applyGradients(grads, { maxGradNorm: cfg.maxGradNorm, weightDecay: cfg.optimizer === 'adamw' ? cfg.weightDecay : 0, learningRate: ppoLearningRate(cfg, this.nSteps) });
       const vec = tf.concat([...kept, norm.reshape([1])]) as tf.Tensor1D; // [n_stats + 2]
       kept.forEach((t) => t.dispose());
       return vec;

@@ -9,7 +9,8 @@ import { toyMdlCells } from './extractability/toy/grid';
 import { TOY_MDL_PARAMS } from './extractability/toy/schema';
 import { languageMdlCells } from './extractability/language/grid';
 import { LANGUAGE_MDL_PARAMS } from './extractability/language/schema';
-import { TOY_EXTENSION_PARAMS } from './extension/schema';
+import { TOY_HYPOTHESES_PARAMS } from './extension/schema';
+import { toyRlBalancedCells } from './extension/synthetic_runs';
 import { toyExtensionTask, toyRlPairCells } from './rl/toy/grid';
 import { toyMdlPairCells } from './extractability/toy/grid';
 import { resolveParams } from './params/resolve';
@@ -69,15 +70,23 @@ export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
     const o = own(TOY_SFT_PARAMS, overrides);
     return toySftCells(resolve(TOY_SFT_PARAMS, preset, o)).map((c) => ({ ...c, argv: ['toy-sft', '--task', String(c.config.task), ...rateSeedOf(c.config), ...common(preset, o)] }));
   },
-  /** The extension pairs' MDL and RL runs (their SFT runs are `toy-sft` cells with the pair's id). */
+  /**
+   * Notebook 04's runs beyond notebooks 02-03: the extension pairs' MDL, RL and SFT runs (keys
+   * `mdl/`, `rl/`, `sft/` + the run's key) and the label-balanced RL runs of the H2 ablation
+   * (`rl/task<k>/rate<p>-balanced/seed<n>`).
+   */
   'toy-extension': async (preset, overrides = {}) => {
-    const p = resolve(TOY_EXTENSION_PARAMS, preset, overrides);
-    const pRl = resolve(TOY_RL_PARAMS, preset, overrides);
-    const pMdl = resolve(TOY_MDL_PARAMS, preset, overrides);
+    const p = resolve(TOY_HYPOTHESES_PARAMS, preset, overrides);
     const tasks = p.extensionTasks.map(toyExtensionTask);
-    const mdl = toyMdlPairCells(pMdl, tasks, p.extensionSeeds).map((c) => ({ ...c, key: `mdl/${c.key}`, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...common(preset, own(TOY_MDL_PARAMS, overrides))] }));
-    const rl = toyRlPairCells(pRl, tasks, p.extensionRates, p.extensionSeeds).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', String(tasks.find((t) => `task${t.id}` === c.key.split('/')[0])?.id), ...rateSeedOf(c.config), ...common(preset, own(TOY_RL_PARAMS, overrides))] }));
-    return [...mdl, ...rl];
+    const taskOf = (key: string): string => key.split('/')[0].replace(/^task/, '');
+    const oMdl = common(preset, own(TOY_MDL_PARAMS, overrides));
+    const oRl = common(preset, own(TOY_RL_PARAMS, overrides));
+    const oSft = common(preset, own(TOY_SFT_PARAMS, overrides));
+    const mdl = toyMdlPairCells(p, tasks, p.extensionSeeds).map((c) => ({ ...c, key: `mdl/${c.key}`, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...oMdl] }));
+    const rl = toyRlPairCells(p, tasks, p.extensionRates, p.extensionSeeds).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', taskOf(c.key), ...rateSeedOf(c.config), ...oRl] }));
+    const sft = toySftCells(p, tasks, p.extensionRates, p.extensionSeeds).map((c) => ({ ...c, key: `sft/${c.key}`, argv: ['toy-sft', '--task', taskOf(c.key), ...rateSeedOf(c.config), ...oSft] }));
+    const balanced = toyRlBalancedCells(p).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', taskOf(c.key), ...rateSeedOf(c.config), '--label-balance', 'balanced', ...oRl] }));
+    return [...mdl, ...rl, ...sft, ...balanced];
   },
   'lm-pretrain': async (preset, overrides = {}) => {
     const o = own(LANGUAGE_PRETRAINING_PARAMS, overrides);

@@ -16,6 +16,8 @@ export interface FlatAdamStep {
   readonly maxGradNorm: number | null;
   /** Decoupled weight decay (AdamW: p *= 1 - lr * wd before the Adam step); 0 = Adam. */
   readonly weightDecay: number;
+  /** This step's learning rate (a schedule's value); default the constructor's. */
+  readonly learningRate?: number;
 }
 
 /** Adam state (first and second moments) over a fixed list of variables; `dispose()` frees it. */
@@ -51,7 +53,7 @@ export class FlatAdam {
    */
   applyGradients(grads: tf.NamedTensorMap, opts: FlatAdamStep): tf.Scalar {
     this.t++;
-    const lr = this.learningRate;
+    const lr = opts.learningRate ?? this.learningRate;
     // Bias corrections on the host, in float64 (tfjs keeps beta^t in a float32 variable; the
     // difference is below float32 rounding of the update).
     const bc1 = 1 - this.beta1 ** this.t;

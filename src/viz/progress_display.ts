@@ -23,6 +23,8 @@ export interface ProgressState {
   readonly unitsPerRun?: number;
   /** A chart of the run so far (e.g. `lineChart` of reward per iteration); notebooks only. */
   readonly chartSpec?: TopLevelSpec;
+  /** One line per worker process of a parallel grid (`worker 1: task1/rate0/seed3, 12s`), shown under the bar. */
+  readonly workers?: readonly string[];
 }
 
 /** What long loops call to report progress; notebooks and the CLI implement it differently. */
@@ -186,7 +188,8 @@ export function resumedLine(stored: number, total: number): string {
 /** One console line: `label: 30/100 (30%), 12s elapsed, ETA 28s`, with `, 10 reused` when some units came from the store. */
 export function progressLine(state: ProgressState, elapsedMs: number): string {
   const reused = state.reused ? `, ${state.reused} reused` : '';
-  return `${state.label}: ${state.done}/${state.total} (${percent(state)}%)${reused}, ${timing(state, elapsedMs)}`;
+  const workers = state.workers?.length ? ` | ${state.workers.join('; ')}` : '';
+  return `${state.label}: ${state.done}/${state.total} (${percent(state)}%)${reused}, ${timing(state, elapsedMs)}${workers}`;
 }
 
 function progressHtml(state: ProgressState, elapsedMs: number, chartSvg: string, note?: string): string {
@@ -197,6 +200,7 @@ function progressHtml(state: ProgressState, elapsedMs: number, chartSvg: string,
     (note !== undefined ? `<div>${escapeHtml(note)}</div>` : '') +
     `<progress value="${Math.min(state.done, state.total)}" max="${Math.max(state.total, 1)}" style="width:240px;vertical-align:middle"></progress> ` +
     `<b>${label}</b>: ${state.done}/${state.total} (${percent(state)}%)${reused}, ${timing(state, elapsedMs)}</div>` +
+    (state.workers?.length ? `<div style="font-family:monospace;font-size:12px">${state.workers.map((w) => `<div>${escapeHtml(w)}</div>`).join('')}</div>` : '') +
     chartSvg
   );
 }

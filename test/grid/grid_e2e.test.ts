@@ -15,6 +15,11 @@ import { runGridCommand, type GridDeps } from '../../src/grid/grid_command';
 import { queuedTasks } from '../../src/grid/slurm';
 import { studyGridDeps } from '../../src/grid/study_steps';
 import { startLocalSlurm, type LocalSlurm } from './local_slurm';
+import { runMissingCellsInWorkers, workerSummaryLine } from '../../src/grid/notebook_grid';
+import { resolveParams } from '../../src/study/params/resolve';
+import { TOY_RL_PARAMS } from '../../src/study/rl/toy/schema';
+import { runToyRlGrid } from '../../src/study/rl/toy/grid';
+import type { ProgressState } from '../../src/viz/progress_display';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const root = path.resolve(__dirname, '..', '..');
@@ -83,6 +88,24 @@ describe('grid: serial, local workers and a Slurm array agree', () => {
     assert.deepEqual(results(b.dir), serial);
     const status = await grid('jobs2', ['status', 'toy-rl', '--preset', 'smoke', '--overrides', OVERRIDES]);
     assert.equal(status.lines[0], 'toy-rl (preset smoke): 2 cells, 2 done');
+  });
+
+  it("a notebook's jobs = 2 computes the missing cells in two workers, shows each worker, and the notebook's grid then reuses them all", async () => {
+    const dir = path.join(tmpRoot, 'notebook');
+    fs.mkdirSync(dir, { recursive: true });
+    process.env.STUDY_DATASETS_DIR = dir;
+    const params = resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: { ...JSON.parse(OVERRIDES), jobs: 2 }, env: {} });
+    const states: ProgressState[] = [];
+    const summary = await runMissingCellsInWorkers('toy-rl', params, params.jobs, { update: (s) => states.push(s) }, { cwd: root, heartbeatMs: 50 });
+    assert.deepEqual({ workers: summary.workers, cells: summary.cells, alreadyStored: summary.alreadyStored, computed: summary.computed }, { workers: 2, cells: 2, alreadyStored: 0, computed: 2 });
+    assert.ok(states.some((s) => s.workers?.length === 2 && s.workers.every((w) => /^worker [12]: task1\/rate0\/seed[01], \d+s$/.test(w))), JSON.stringify(states.map((s) => s.workers)));
+    assert.deepEqual(results(dir), serial);
+    const runs = await runToyRlGrid(params);
+    assert.deepEqual(runs.map((r) => r.reused), [true, true]);
+    const again = await runMissingCellsInWorkers('toy-rl', params, params.jobs, undefined, { cwd: root });
+    assert.equal(again.computed, 0);
+    assert.match(workerSummaryLine(again), /computed 0 of 2 runs .* \(2 were in the store\)$/);
+    assert.equal((await runMissingCellsInWorkers('toy-rl', params, 1)).workers, 0, 'jobs = 1: the kernel computes');
   });
 
   it('computes the same grid as a Slurm job array to the same results', async (t) => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/util/assert';
-import { PPO_CONFIGS, PPO_CONFIG_KEYS, derivePPOBatch, makePPOConfig, validatePPOConfig } from '../../src/rl/ppo_config';
+import { PPO_CONFIGS, PPO_CONFIG_KEYS, derivePPOBatch, makePPOConfig, ppoLearningRate, validatePPOConfig, type PPOConfig } from '../../src/rl/ppo_config';
 
 describe('PPO_CONFIGS', () => {
   it('pins the TRL 0.7 values the sentiment study uses (docs/study.md)', () => {
@@ -87,7 +87,7 @@ describe('makePPOConfig with episode counts (the toy run)', () => {
     assert.equal(cfg.batchUnit, 'sequence');
     assert.ok(Object.isFrozen(cfg));
     assert.deepEqual(Object.keys(cfg), [...PPO_CONFIG_KEYS]);
-    for (const key of PPO_CONFIG_KEYS) if (!['batchSize', 'miniBatchSize', 'batchUnit'].includes(key)) assert.equal(cfg[key], PPO_CONFIGS.rl4lms[key], key);
+    for (const key of PPO_CONFIG_KEYS) if (!['batchSize', 'miniBatchSize', 'batchUnit'].includes(key)) assert.equal(cfg[key], (PPO_CONFIGS.rl4lms as PPOConfig)[key], key);
   });
 
   it('accepts a batch that is not a multiple of the minibatch (SB3: the last minibatch is smaller), unlike TRL\'s rule', () => {
@@ -136,3 +136,23 @@ describe('derivePPOBatch', () => {
     assert.equal(d.nSamplesTotal, 204800);
   });
 });
+
+describe('ppoLearningRate', () => {
+  it("is constant when lrSchedule is absent or 'constant' (TRL, SB3)", () => {
+    assert.equal(ppoLearningRate(PPO_CONFIGS.rl4lms, 0), 1e-4);
+    assert.equal(ppoLearningRate({ ...PPO_CONFIGS.rl4lms, lrSchedule: 'constant' }, 99), 1e-4);
+  });
+
+  it("decays linearly as CleanRL's anneal_lr: lr * (1 - i / n), from lr at the first iteration to lr / n at the last", () => {
+    const cfg = { learningRate: 0.004, lrSchedule: 'linear' as const, nIterations: 4 };
+    assert.deepEqual([0, 1, 2, 3].map((i) => ppoLearningRate(cfg, i)), [0.004, 0.003, 0.002, 0.001]);
+    assert.equal(ppoLearningRate(cfg, 10), 0.001, 'past the last iteration it stays at the last value');
+  });
+
+  it('is checked: lrSchedule must be constant or linear, and absent stays absent (the stored hash)', () => {
+    assert.throws(() => makePPOConfig(PPO_CONFIGS.rl4lms, { lrSchedule: 'cosine' }), (e: unknown) => e instanceof ConfigError && /^lrSchedule: /.test(e.message));
+    assert.equal('lrSchedule' in makePPOConfig(PPO_CONFIGS.rl4lms, {}), false);
+    assert.equal(makePPOConfig(PPO_CONFIGS.rl4lms, { lrSchedule: 'linear' }).lrSchedule, 'linear');
+  });
+});
+

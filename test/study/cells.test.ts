@@ -12,6 +12,8 @@ import { languageSftCommandCell } from '../../src/study/sft/language/grid';
 import { loadOrTrainLanguageModel, type LanguageModel } from '../../src/study/pretraining/model';
 import { LANGUAGE_PRETRAINING_PARAMS } from '../../src/study/pretraining/schema';
 import { resolveParams } from '../../src/study/params/resolve';
+import { syntheticCells } from '../../src/study/extension/synthetic_runs';
+import { TOY_HYPOTHESES_PARAMS } from '../../src/study/extension/schema';
 
 // Every step of the study at the smoke preset: each listed cell's argv, read by the CLI's own parser,
 // names exactly the cell (key and configuration, as the store hashes it) the command then computes.
@@ -44,7 +46,7 @@ function commandCell(argv: readonly string[]): { key: string; config: unknown } 
   }
 }
 
-/** The key inside the command's store: `toy-extension` lists `mdl/<key>` and `rl/<key>`. */
+/** The key inside the command's store: `toy-extension` lists `mdl/<key>`, `rl/<key>` and `sft/<key>`. */
 const storeKey = (step: string, key: string): string => (step === 'toy-extension' ? key.split('/').slice(1).join('/') : key);
 
 const json = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
@@ -66,6 +68,22 @@ describe('STEP_CELLS at the smoke preset', () => {
       }
     });
   }
+
+  it('toy-extension with toy-mdl, toy-rl and toy-sft lists every run notebook 04 reads, balanced RL included', async () => {
+    const listed = new Set<string>();
+    const add = (kind: string, cells: readonly StepCell[]) => cells.forEach((c) => listed.add(`${kind}:${JSON.stringify(json(c.config))}`));
+    add('mdl', await STEP_CELLS['toy-mdl']('smoke'));
+    add('rl', await STEP_CELLS['toy-rl']('smoke'));
+    add('sft', await STEP_CELLS['toy-sft']('smoke'));
+    const ext = await STEP_CELLS['toy-extension']('smoke');
+    ext.forEach((c) => listed.add(`${c.key.split('/')[0]}:${JSON.stringify(json(c.config))}`));
+    const all = syntheticCells(resolveParams(TOY_HYPOTHESES_PARAMS, { preset: 'smoke', env: {} }));
+    assert.ok(all.rlBalanced.length > 0, 'the smoke preset has balanced cells');
+    for (const [kind, cells] of [['mdl', all.mdl], ['rl', all.rl], ['sft', all.sft], ['rl', all.rlBalanced]] as const) {
+      for (const c of cells) assert.ok(listed.has(`${kind}:${JSON.stringify(json(c.config))}`), `${kind} ${c.key} is in no grid step`);
+    }
+    assert.ok(ext.some((c) => c.argv.includes('--label-balance') && c.key.includes('-balanced/')));
+  });
 
   it('passes overrides on: a toy-rl cell with an override parses into the overridden configuration', async () => {
     const [cell] = await STEP_CELLS['toy-rl']('smoke', { rlIterations: 3, langRlSteps: 7 });

@@ -109,4 +109,20 @@ describe('FlatAdam equals torch Adam/AdamW + clip_grad_norm_ written out in floa
     opt.dispose();
     vars.forEach((v) => v.dispose());
   });
+
+  it("takes a step's learning rate from the step (a schedule): Adam's first step moves each weight by about lr", () => {
+    const vars = makeVariables('scheduled');
+    const before = Array.from(vars[0].dataSync());
+    const opt = new FlatAdam(vars, 0.01);
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => loss(vars, 0), vars);
+      opt.applyGradients(grads, { maxGradNorm: null, weightDecay: 0, learningRate: 0.002 });
+    });
+    // First Adam step: m/bc1 = g, sqrt(v/bc2) = |g|, so each weight moves by lr * g / (|g| + eps) ~ lr.
+    const moved = Array.from(vars[0].dataSync()).map((x, i) => Math.abs(x - before[i]));
+    for (const d of moved) assert.ok(Math.abs(d - 0.002) < 1e-5 || d < 1e-7, `moved ${d}, expected 0.002 (not the constructor's 0.01)`);
+    assert.ok(moved.some((d) => Math.abs(d - 0.002) < 1e-5));
+    opt.dispose();
+    vars.forEach((v) => v.dispose());
+  });
 });

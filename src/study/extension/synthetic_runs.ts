@@ -4,14 +4,12 @@
  * runs of the H2 ablation (issue 15). Cells are built here once; notebook 04 computes what is
  * missing, the results script only loads.
  */
-import { rateTag } from '../../io/paths';
 import type { GridCell, GridProgress, RunStore } from '../../io/run_store';
 import type { SyntheticInputs } from '../../hypotheses/synthetic_analysis';
 import { sftRunOf, type RlRun, type SftRun } from '../../hypotheses/runs';
 import type { FinetuneResult } from '../../sft/classifier_finetune';
-import { resolveToyDataConfig } from '../data/toy';
 import { toyExtractabilityTable, toyMdlCells, toyMdlPairCells, toyMdlStore, type ToyMdlCellConfig, type ToyMdlCellResult, type ToyMdlRun } from '../extractability/toy/grid';
-import { toyExtensionTask, toyRlCells, toyRlPairCells, toyRlStore, runToyRlCells, type ToyRlRunResult } from '../rl/toy/grid';
+import { toyExtensionTask, toyRlBalancedCell, toyRlCells, toyRlPairCells, toyRlStore, runToyRlCells, type ToyRlRunResult } from '../rl/toy/grid';
 import type { ToyRlConfig } from '../rl/toy/run';
 import { toySftCells, toySftStore } from '../sft/toy/grid';
 import type { ToySftConfig } from '../sft/toy/run';
@@ -31,11 +29,7 @@ export type SyntheticRunParams = Omit<ToyHypothesesParamValues, 'preset'> & { re
 export function toyRlBalancedCells(p: SyntheticRunParams): GridCell<ToyRlConfig>[] {
   const rate = Math.max(...p.rlRates);
   if (rate === 0) return [];
-  return toyRlCells({ ...p, rlTasks: p.labelBalancedTasks, rlRates: [rate], rlSeeds: p.rlSeeds }).map((cell) => {
-    const d = cell.config.data;
-    const data = resolveToyDataConfig({ target: d.target, spurious: d.spurious, rate: d.rate, seed: d.seed, vocab: d.vocab, length: d.length, trainSize: d.trainSize, testSize: d.testSize, probeSize: d.probeSize, labelBalance: 'balanced' });
-    return { key: `task${cell.config.data.task}/rate${rateTag(rate)}-balanced/seed${cell.config.seed}`, config: { ...cell.config, data } };
-  });
+  return toyRlCells({ ...p, rlTasks: p.labelBalancedTasks, rlRates: [rate], rlSeeds: p.rlSeeds }).map(toyRlBalancedCell);
 }
 
 /** Every cell of the synthetic analysis, by method. */

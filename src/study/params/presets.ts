@@ -55,6 +55,26 @@ export const list =
 
 // ---- schemas ------------------------------------------------------------------------------
 
+/** Worker processes of a notebook's grid: a count, or 'auto' (one single-threaded worker per core). */
+export type JobsValue = number | 'auto';
+
+/** `jobs`: an integer >= 1 or 'auto'. */
+export const jobs = () => (f: string, v: unknown): JobsValue => (v === 'auto' ? 'auto' : checkInt(f, v, 1, 1024));
+
+/**
+ * The `jobs` parameter of the notebooks that run a grid (02, 03, 04, 06, 07, 08): how many worker
+ * processes compute the runs the store lacks (src/grid/notebook_grid.ts).
+ */
+export const GRID_JOBS_PARAMS = {
+  jobs: {
+    doc: "worker processes for this notebook's grid: 1 computes in the kernel; N or 'auto' (cores / 1 thread) first computes the runs the store lacks in N processes, as `cli.ts grid run <step> --jobs N`, with one progress line per worker (same results either way; the paper's runs were separate jobs, see `grid slurm`)",
+    smoke: 1 as JobsValue,
+    laptop: 1 as JobsValue,
+    paper: 1 as JobsValue,
+    check: jobs(),
+  },
+} satisfies ParamSchema;
+
 /** The rates of the synthetic RL study (docs/study.md): share of s-only examples in training. */
 export const TOY_RATES_PAPER = [0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5] as const;
 

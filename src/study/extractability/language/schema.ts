@@ -9,7 +9,7 @@
  */
 import { LANGUAGE_TASK_IDS } from '../../../tasks/language/prefix_tasks';
 import { LANGUAGE_MODEL_PARAMS } from '../../pretraining/schema';
-import { int, list, num, choice, type ParamSchema, type ParamsOf } from '../../params/presets';
+import { GRID_JOBS_PARAMS, int, list, num, choice, type ParamSchema, type ParamsOf } from '../../params/presets';
 
 /** The tasks of the study's figures. */
 const FIGURE_TASKS = [1, 2, 5, 22, 23];
@@ -103,6 +103,7 @@ export const LANGUAGE_MDL_PARAMS = {
     paper: 0,
     check: int(0),
   },
+  ...GRID_JOBS_PARAMS,
 } satisfies ParamSchema;
 
 /** Resolved parameters of notebook 06 / `language-mdl`. */
@@ -188,6 +189,7 @@ export const LANGUAGE_SFT_PARAMS = {
     paper: 16,
     check: int(4, 256),
   },
+  ...GRID_JOBS_PARAMS,
 } satisfies ParamSchema;
 
 /** Resolved parameters of the language supervised baseline. */

@@ -6,7 +6,7 @@
  * models/transformer_toy.py, toy_main_fast.py) and Lovering's data (cjlovering/predicting-inductive-biases,
  * toy.py `--train_size 100_000`, properties.py `probing_split`: that many examples per class).
  */
-import { bool, choice, int, list, num, TOY_DATA_PARAMS, type ParamSchema, type ParamsOf } from '../../params/presets';
+import { bool, choice, GRID_JOBS_PARAMS, int, list, num, TOY_DATA_PARAMS, type ParamSchema, type ParamsOf } from '../../params/presets';
 
 /** The probe models a toy feature can be probed with (toy_mdl.ts `ToyProbeModel`). */
 export const TOY_PROBE_KINDS = ['encoder', 'policy'] as const;
@@ -107,6 +107,7 @@ export const TOY_MDL_PARAMS = {
     paper: 2,
     check: choice([1, 2, 3, 4, 5]),
   },
+  ...GRID_JOBS_PARAMS,
 } satisfies ParamSchema;
 
 /** Resolved parameters of notebook 02 / `toy-mdl`. */

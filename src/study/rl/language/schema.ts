@@ -5,7 +5,7 @@
  * 48 response tokens, one pass over 24,576 prompts (96 steps), 5 tasks x 5 rates x 3 seeds.
  */
 import { LANGUAGE_MODEL_PARAMS } from '../../pretraining/schema';
-import { bool, choice, int, list, num, type ParamSchema, type ParamsOf } from '../../params/presets';
+import { bool, choice, GRID_JOBS_PARAMS, int, list, num, type ParamSchema, type ParamsOf } from '../../params/presets';
 import { LANGUAGE_TASK_IDS } from '../../../tasks/language/prefix_tasks';
 import { REWARD_TEXTS, type RewardText } from '../../../rl/sentiment_env';
 import { LANGUAGE_REWARD_KINDS, type LanguageRewardKind } from './reward_model';
@@ -152,6 +152,7 @@ export const LANGUAGE_RL_PARAMS = {
     paper: true,
     check: bool(),
   },
+  ...GRID_JOBS_PARAMS,
 } satisfies ParamSchema;
 
 /** Resolved parameters of the language RL experiment. */

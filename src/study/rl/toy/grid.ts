@@ -13,7 +13,7 @@ import { checkRunRequest, type RunRequest } from '../../params/run_request';
 import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
 import { TOY_RL_PARAMS } from './schema';
 import { runToyRl, toyRlConfig, type ToyRlConfig, type ToyRlParams, type ToyRlResult } from './run';
-import { ConfigError } from '../../../util/assert';
+import { ConfigError, oneOf } from '../../../util/assert';
 import { TOY_EXTENSION_PAIRS, TOY_TASK_AND_PAIR_IDS } from '../../extension/schema';
 import { resolveToyDataConfig } from '../../data/toy';
 import type { ToyPairTask } from '../../extractability/toy/grid';
@@ -86,8 +86,24 @@ export function loadToyRlResults(p: ToyRlGridParams, store: RunStore = toyRlStor
   return store.loadRuns<ToyRlConfig, ToyRlRunResult>(toyRlCells(p), 'toy RL results', `notebook 03 (or 'cli.ts toy-rl') with preset '${p.preset}'`).map(toRun);
 }
 
-/** Flags of `cli.ts toy-rl` (unchecked; checked here). */
-export type ToyRlCommandRequest = RunRequest;
+/** Flags of `cli.ts toy-rl` (unchecked; checked here): the shared ones plus `labelBalance`. */
+export interface ToyRlCommandRequest extends RunRequest {
+  /** 'balanced': the label-balanced training set of the H2 ablation (label-1 share 50 % at every rate). */
+  readonly labelBalance?: unknown;
+}
+
+/** Values of `--label-balance`. */
+export const LABEL_BALANCES = ['study', 'balanced'] as const;
+
+/**
+ * The label-balanced twin of a cell (the H2 ablation of issue 15): the same configuration except a
+ * training set whose label-1 share is 50 % at every rate; key `task<k>/rate<p>-balanced/seed<n>`.
+ */
+export function toyRlBalancedCell(cell: GridCell<ToyRlConfig>): GridCell<ToyRlConfig> {
+  const d = cell.config.data;
+  const data = resolveToyDataConfig({ target: d.target, spurious: d.spurious, rate: d.rate, seed: d.seed, vocab: d.vocab, length: d.length, trainSize: d.trainSize, testSize: d.testSize, probeSize: d.probeSize, labelBalance: 'balanced' });
+  return { key: cell.key.replace(/\/rate([^/]+)\//, '/rate$1-balanced/'), config: { ...cell.config, data } };
+}
 
 /**
  * One run for a batch scheduler: trains (or reuses from the result store, which it also fills);
@@ -102,9 +118,11 @@ export async function runToyRlCommand(req: ToyRlCommandRequest): Promise<SingleR
 /** The cell (key and configuration) a `toy-rl` command line computes. */
 export function toyRlCommandCell(req: ToyRlCommandRequest): GridCell<ToyRlConfig> {
   const { task, rate, seed, preset, overrides } = checkRunRequest(req, TOY_TASK_AND_PAIR_IDS);
+  const balance = oneOf('labelBalance', req.labelBalance ?? 'study', LABEL_BALANCES);
   const p = resolveParams(TOY_RL_PARAMS, { preset, overrides, env: {} });
   // Study tasks 1..5 as notebook 03's grid; extension pairs (notebook 04) with the same settings.
-  return task <= 5 ? toyRlCells({ ...p, rlTasks: [task], rlRates: [rate], rlSeeds: [seed] })[0] : toyRlPairCells(p, [toyExtensionTask(task)], [rate], [seed])[0];
+  const cell = task <= 5 ? toyRlCells({ ...p, rlTasks: [task], rlRates: [rate], rlSeeds: [seed] })[0] : toyRlPairCells(p, [toyExtensionTask(task)], [rate], [seed])[0];
+  return balance === 'balanced' ? toyRlBalancedCell(cell) : cell;
 }
 
 /** The numbered rule pair of extension id `id` (a study task id 1..5 gives the study's pair). */

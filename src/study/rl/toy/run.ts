@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GPT, type GPTConfig } from '../../../models/gpt';
 import { ValueNetwork } from '../../../models/heads';
-import { makePPOConfig, PPO_CONFIGS, type PPOConfig } from '../../../rl/ppo_config';
+import { makePPOConfig, PPO_CONFIGS, type LrScheduleKind, type PPOConfig } from '../../../rl/ppo_config';
 import { runPpoLoop, type PpoEnvironment, type PpoLoopHooks } from '../../../rl/ppo_loop';
 import { TOY_RESPONSE_TOKENS, evaluatePartitions, policyResponder, promptIds, samplePrompts, toyScores, toyVocab } from '../../../rl/toy_env';
 import type { Example, Partition } from '../../../tasks/types';
@@ -59,6 +59,7 @@ export interface ToyRlParams {
   readonly minibatchEpisodes: number;
   readonly ppoEpochs: number;
   readonly learningRate: number;
+  readonly lrSchedule: LrScheduleKind;
   readonly ppoConfig: 'rl4lms' | 'trl';
   readonly evalPrompts: number;
 }
@@ -81,7 +82,8 @@ export function toyRlConfig(p: ToyRlParams, task: number, rate: number, seed: nu
   // RL4LMs' token units, validated under SB3's rule (the last minibatch may be smaller).
   const ppo = makePPOConfig(
     PPO_CONFIGS[p.ppoConfig],
-    { learningRate: p.learningRate, ppoEpochs: p.ppoEpochs, nIterations: p.rlIterations },
+    // lrSchedule only when not constant: a constant-rate configuration keeps the hash it was stored under.
+    { learningRate: p.learningRate, ppoEpochs: p.ppoEpochs, nIterations: p.rlIterations, ...(p.lrSchedule === 'constant' ? {} : { lrSchedule: p.lrSchedule }) },
     { episodesPerIteration: p.episodesPerIteration, minibatchEpisodes: p.minibatchEpisodes },
   );
   return { data, model, ppo, evalPrompts: p.evalPrompts, seed };

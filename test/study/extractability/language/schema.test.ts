@@ -5,8 +5,10 @@ import { LANGUAGE_MDL_PARAMS, LANGUAGE_SFT_PARAMS } from '../../../../src/study/
 import { NOTEBOOK_SCHEMAS } from '../../../../src/study/notebook_schemas';
 import { resolveParams } from '../../../../src/study/params/resolve';
 import { TOY_HYPOTHESES_PARAMS } from '../../../../src/study/extension/schema';
+import { GRID_JOBS_PARAMS } from '../../../../src/study/params/presets';
 
-const own = (schema: object) => Object.keys(schema).filter((k) => !(k in LANGUAGE_MODEL_PARAMS));
+// `jobs` (GRID_JOBS_PARAMS) is shared on purpose: it sets how a notebook runs its grid, never a run's configuration.
+const own = (schema: object) => Object.keys(schema).filter((k) => !(k in LANGUAGE_MODEL_PARAMS) && !(k in GRID_JOBS_PARAMS));
 
 describe('language probe parameters', () => {
   it("registers notebook 06's schema, which carries notebook 05's model parameters", () => {
@@ -33,7 +35,7 @@ describe('language probe parameters', () => {
 
   it('names the paper value in every doc line', () => {
     for (const [k, spec] of Object.entries({ ...LANGUAGE_MDL_PARAMS, ...LANGUAGE_SFT_PARAMS })) {
-      if (k in LANGUAGE_MODEL_PARAMS) continue;
+      if (k in LANGUAGE_MODEL_PARAMS || k in GRID_JOBS_PARAMS) continue;
       assert.match(spec.doc, /\(paper[ :]/, k);
     }
   });
