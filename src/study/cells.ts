@@ -21,9 +21,9 @@ import { LANGUAGE_RL_PARAMS } from './rl/language/schema';
 import { toyRlCells } from './rl/toy/grid';
 import { TOY_RL_PARAMS } from './rl/toy/schema';
 import { languageSftCells } from './sft/language/grid';
-import { LANGUAGE_SFT_PARAMS } from './extractability/language/schema';
+import { LANGUAGE_SFT_PARAMS } from './sft/language/schema';
 import { toySftCells } from './sft/toy/grid';
-import { TOY_SFT_PARAMS } from './extension/schema';
+import { TOY_SFT_PARAMS } from './sft/toy/schema';
 
 /** One cell of a step's grid. */
 export interface StepCell {

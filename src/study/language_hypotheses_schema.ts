@@ -2,7 +2,8 @@
  * Parameters of notebook 08: the language MDL grid (notebook 06), the language RL grid (notebook
  * 07) and the language supervised baseline, so that one resolved object finds all their cached runs.
  */
-import { LANGUAGE_MDL_PARAMS, LANGUAGE_SFT_PARAMS } from './extractability/language/schema';
+import { LANGUAGE_MDL_PARAMS } from './extractability/language/schema';
+import { LANGUAGE_SFT_PARAMS } from './sft/language/schema';
 import { LANGUAGE_RL_PARAMS } from './rl/language/schema';
 import type { ParamSchema, ParamsOf } from './params/presets';
 

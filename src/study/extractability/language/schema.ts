@@ -1,6 +1,6 @@
 /**
- * Parameters of the language MDL probes (notebook 06, `cli.ts language-mdl`) and of the language
- * supervised (Lovering) baseline (`cli.ts language-sft`, spread into notebook 08's schema). Paper
+ * Parameters of the language MDL probes (notebook 06, `cli.ts language-mdl`); the language
+ * supervised baseline's are in ../../sft/language/schema.ts. Paper
  * values from docs/study.md "Natural-language tasks": the pre-trained LM as a sequence classifier, all
  * weights trained, AdamW 2e-5, batch 64, 20 epochs per block, 5 seeds, tasks 1, 2, 5, 22, 23, rates
  * 0, 0.01, 0.05, 0.2, 0.5, prompts of 16 tokens. Keys carry a `langMdl` / `langSft` prefix so one
@@ -12,9 +12,9 @@ import { LANGUAGE_MODEL_PARAMS } from '../../pretraining/schema';
 import { GRID_JOBS_PARAMS, int, list, num, choice, type ParamSchema, type ParamsOf } from '../../params/presets';
 
 /** The tasks of the study's figures. */
-const FIGURE_TASKS = [1, 2, 5, 22, 23];
+export const FIGURE_TASKS = [1, 2, 5, 22, 23];
 /** Every implemented prefix task (the authors' code has these 10), so H1 has n = 10 points at laptop. */
-const ALL_TASKS: number[] = [...LANGUAGE_TASK_IDS];
+export const ALL_TASKS: number[] = [...LANGUAGE_TASK_IDS];
 
 /** Notebook 06 and `language-mdl`: the pre-trained LM (notebook 05's) plus the probes. */
 export const LANGUAGE_MDL_PARAMS = {
@@ -108,89 +108,3 @@ export const LANGUAGE_MDL_PARAMS = {
 
 /** Resolved parameters of notebook 06 / `language-mdl`. */
 export type LanguageMdlParamValues = ParamsOf<typeof LANGUAGE_MDL_PARAMS>;
-
-/** The supervised (Lovering) baseline on the language tasks: the pre-trained LM + head fine-tuned on the rate-p set. */
-export const LANGUAGE_SFT_PARAMS = {
-  ...LANGUAGE_MODEL_PARAMS,
-  langSftTasks: {
-    doc: 'language tasks fine-tuned (paper figures: 1, 2, 5, 22, 23; laptop: all 10 implemented prefix tasks)',
-    smoke: [1, 22],
-    laptop: ALL_TASKS,
-    paper: FIGURE_TASKS,
-    check: list(choice(LANGUAGE_TASK_IDS)),
-  },
-  langSftRates: {
-    doc: 's-only rates of the training sets (paper: 0, 0.01, 0.05, 0.2, 0.5; laptop: only 0, 0.05, 0.5, to fit ~4 min)',
-    smoke: [0, 0.5],
-    laptop: [0, 0.05, 0.5],
-    paper: [0, 0.01, 0.05, 0.2, 0.5],
-    check: list(num(0, 1)),
-  },
-  langSftSeeds: {
-    doc: 'runs per (task, rate), one seed each: head init, dropout, minibatches (paper RL grid: 3 seeds)',
-    smoke: [0],
-    laptop: [0, 1, 2],
-    paper: [0, 1, 2],
-    check: list(int(0)),
-  },
-  langSftTrainSize: {
-    doc: 'training prompts of each run, from the rate-p set (paper: the RL study\'s 24,576; laptop: 2,000: 10-17 s per run, the 15-run laptop grid 3.4 min measured on 2 shared cores)',
-    smoke: 64,
-    laptop: 2000,
-    paper: 24576,
-    check: int(10),
-  },
-  langSftTestSize: {
-    doc: 'held-out prompts per partition, from the validation passages (paper: 1,000 s-only and t-only)',
-    smoke: 16,
-    laptop: 200,
-    paper: 1000,
-    check: int(1),
-  },
-  langSftEpochs: {
-    doc: 'epochs of the supervised baseline (paper: not stated, docs/study.md gives no language SFT schedule; 3 is ours)',
-    smoke: 1,
-    laptop: 3,
-    paper: 3,
-    check: int(1, 1000),
-  },
-  langSftBatchSize: {
-    doc: 'minibatch of the supervised baseline (paper: not stated; the MDL probe\'s 64)',
-    smoke: 64,
-    laptop: 64,
-    paper: 64,
-    check: int(1, 65536),
-  },
-  langSftLearningRate: {
-    doc: 'AdamW learning rate of the supervised baseline (paper probe: 2e-5; laptop 1e-4 as the laptop probes)',
-    smoke: 1e-4,
-    laptop: 1e-4,
-    paper: 2e-5,
-    check: num(1e-8, 1),
-  },
-  langSftWeightDecay: {
-    doc: 'AdamW decoupled weight decay (paper: not stated; torch.optim.AdamW default 0.01, as the probes)',
-    smoke: 0.01,
-    laptop: 0.01,
-    paper: 0.01,
-    check: num(0, 10),
-  },
-  langSftDataSeed: {
-    doc: 'seed of the training and held-out prompts; the training set of rate p is stream train/rate=<p> (paper: not stated; 0)',
-    smoke: 0,
-    laptop: 0,
-    paper: 0,
-    check: int(0),
-  },
-  langSftPromptTokens: {
-    doc: 'prompt length in tokens (paper: 16 GPT-2 tokens)',
-    smoke: 16,
-    laptop: 16,
-    paper: 16,
-    check: int(4, 256),
-  },
-  ...GRID_JOBS_PARAMS,
-} satisfies ParamSchema;
-
-/** Resolved parameters of the language supervised baseline. */
-export type LanguageSftParamValues = ParamsOf<typeof LANGUAGE_SFT_PARAMS>;

@@ -11,7 +11,7 @@ import type { FinetuneResult } from '../../../sft/classifier_finetune';
 import { LANGUAGE_TASK_IDS } from '../../../tasks/language/prefix_tasks';
 import { runGrid, type GridCell, type GridProgress } from '../../../io/run_store';
 import { identityTag, modelDirs, withLanguageModel, type LanguageModelInputs } from '../../pretraining/model_inputs';
-import { LANGUAGE_SFT_PARAMS, type LanguageSftParamValues } from '../../extractability/language/schema';
+import { LANGUAGE_SFT_PARAMS, type LanguageSftParamValues } from './schema';
 import { languageSftConfig, runLanguageSft, type LanguageSftConfig } from './run';
 import { resolveParams } from '../../params/resolve';
 import { datasetsPath, rateTag } from '../../../io/paths';

@@ -11,7 +11,7 @@ import { buildLanguageTestSets, buildLanguageTrainingSet, resolveLanguageDataCon
 import { checkInt, checkRange } from '../../../util/assert';
 import { createRng } from '../../../util/rng';
 import { buildLanguageClassifier, checkLanguageInputs, languageModelIdentity, type LanguageModelIdentity, type LanguageModelInputs } from '../../pretraining/model_inputs';
-import type { LanguageSftParamValues } from '../../extractability/language/schema';
+import type { LanguageSftParamValues } from './schema';
 
 /** Version of a run's computation; bump it when the same config would give different numbers. */
 export const LANGUAGE_SFT_VERSION = 1;

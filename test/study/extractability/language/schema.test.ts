@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LANGUAGE_MODEL_PARAMS } from '../../../../src/study/pretraining/schema';
-import { LANGUAGE_MDL_PARAMS, LANGUAGE_SFT_PARAMS } from '../../../../src/study/extractability/language/schema';
+import { LANGUAGE_MDL_PARAMS } from '../../../../src/study/extractability/language/schema';
+import { LANGUAGE_SFT_PARAMS } from '../../../../src/study/sft/language/schema';
 import { NOTEBOOK_SCHEMAS } from '../../../../src/study/notebook_schemas';
 import { resolveParams } from '../../../../src/study/params/resolve';
 import { TOY_HYPOTHESES_PARAMS } from '../../../../src/study/extension/schema';

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '../../../../src/backend';
 import { languageModelIdentity } from '../../../../src/study/pretraining/model_inputs';
-import { LANGUAGE_SFT_PARAMS } from '../../../../src/study/extractability/language/schema';
+import { LANGUAGE_SFT_PARAMS } from '../../../../src/study/sft/language/schema';
 import { languageSftConfig, runLanguageSft } from '../../../../src/study/sft/language/run';
 import { languageSftCells, loadLanguageSftResults, runLanguageSftGrid } from '../../../../src/study/sft/language/grid';
 import { resolveParams } from '../../../../src/study/params/resolve';

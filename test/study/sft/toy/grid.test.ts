@@ -6,7 +6,7 @@ import * as path from 'path';
 import { initBackend } from '../../../../src/backend';
 import { RunStore } from '../../../../src/io/run_store';
 import { resolveParams } from '../../../../src/study/params/resolve';
-import { TOY_SFT_PARAMS } from '../../../../src/study/extension/schema';
+import { TOY_SFT_PARAMS } from '../../../../src/study/sft/toy/schema';
 import { loadToySftResults, runToySftGrid, toySftCells } from '../../../../src/study/sft/toy/grid';
 
 import { sftFeatureUse } from '../../../../src/hypotheses/feature_use';

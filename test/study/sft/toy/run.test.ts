@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../../src/backend';
 import { resolveParams } from '../../../../src/study/params/resolve';
-import { TOY_SFT_PARAMS } from '../../../../src/study/extension/schema';
+import { TOY_SFT_PARAMS } from '../../../../src/study/sft/toy/schema';
 import { runToySft, toySftConfig } from '../../../../src/study/sft/toy/run';
 
 before(async () => {
