@@ -30,7 +30,7 @@ export function coverageLine(loaded: LoadedSyntheticRuns): string {
   return missing.length === 0 ? `All runs of the preset's grids are in the store (${found}).` : `**Partial results**: the store holds ${found} runs; the numbers below use only those.`;
 }
 
-/** Builds the paragraph of `preset` from the stores under `datasets/` (or STUDY_DATASETS_DIR) and writes it into `readmePath`; returns the paragraph. */
+/** Builds the paragraph of `preset` from the stores under `datasets/` (or STUDY_DATASETS_DIR) and writes it into `readmePath`; returns the paragraph. Call after `initBackend()`: runs are found under the active backend. */
 export function writeResultsParagraph(preset: string, readmePath: string): string {
   const params = resolveParams(TOY_HYPOTHESES_PARAMS, { preset: oneOf('preset', preset, PRESET_NAMES), env: {} });
   const loaded = loadSyntheticRuns(params);
@@ -66,6 +66,9 @@ async function main(argv: readonly string[]): Promise<void> {
     else throw new ConfigError(`${argv[i]}: unknown flag; expected --preset <smoke|laptop|paper> or --readme <path>`);
   }
   if (!fs.existsSync(readme)) throw new ConfigError(`--readme: ${readme} does not exist; expected the README to write the paragraph into`);
+  // The backend first: a stored run's identity names the backend it was computed on, and before
+  // initBackend tfjs reports its default ('cpu'), under which no run of the native backend is found.
+  await initBackend();
   console.log(writeResultsParagraph(preset, readme));
   console.log(await writeLanguageResultsParagraph(preset, readme));
 }
