@@ -83,19 +83,23 @@ export function isLockHeld(lockFile: string): boolean {
 /** Tries once to take `lockFile`; removes a stale lock first. Returns a release function, or undefined when held. */
 export function tryLock(lockFile: string): (() => void) | undefined {
   for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
+    // The lock appears with its owner already written: the owner goes into a private file first,
+    // which is then hard-linked to the lock's name (link fails with EEXIST when the lock exists, so
+    // taking it stays exclusive). A waiter therefore never reads a lock without its owner.
+    const owner = currentOwner();
+    const tmp = `${lockFile}.${owner.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(owner) + '\n');
     try {
-      fd = fs.openSync(lockFile, 'wx');
+      fs.linkSync(tmp, lockFile);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       if (isLockHeld(lockFile)) return undefined;
       // Stale: its owner died. Remove it (another waiter may beat us to it) and try again.
       fs.rmSync(lockFile, { force: true });
       continue;
+    } finally {
+      fs.rmSync(tmp, { force: true });
     }
-    const owner = currentOwner();
-    fs.writeSync(fd, JSON.stringify(owner) + '\n');
-    fs.closeSync(fd);
     return () => {
       const now = readLockOwner(lockFile);
       if (now && now.pid === owner.pid && now.host === owner.host && now.takenAt === owner.takenAt) fs.rmSync(lockFile, { force: true });
