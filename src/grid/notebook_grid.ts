@@ -69,8 +69,7 @@ export async function runMissingCellsInWorkers(
   progress?: ProgressCallback,
   opts: WorkerGridOptions = {},
 ): Promise<WorkerGridSummary> {
-  const list = STEP_CELLS[step];
-  if (!list) throw new ConfigError(`step: ${JSON.stringify(step)} is not allowed; expected one of ${Object.keys(STEP_CELLS).join(', ')}`);
+  if (!(step in STEP_CELLS)) throw new ConfigError(`step: ${JSON.stringify(step)} is not allowed; expected one of ${Object.keys(STEP_CELLS).join(', ')}`);
   const cores = opts.cores ?? coreCount();
   const threads = defaultThreadsPerWorker(jobs, cores);
   const workers = resolveJobs(jobs, cores, threads);

@@ -5,13 +5,15 @@
  * sized so that N workers together use the cores once. A failed cell is reported with the tail of
  * its stderr and does not stop the others; SIGINT/SIGTERM kill every worker's process group.
  */
+import type { JobsValue } from '../study/params/presets';
 import { spawn, type ChildProcess } from 'child_process';
 import * as os from 'os';
 import type { GridCellCommand } from './cells';
 import { ConfigError } from '../util/assert';
 
 /** `--jobs`: a number of workers, or `auto` = max(1, floor(cores / threadsPerWorker)). */
-export type JobsSetting = number | 'auto';
+/** The notebooks' `jobs` parameter's type (one definition, in the parameter layer). */
+export type JobsSetting = JobsValue;
 
 /** Parses the text of `--jobs` (`4`, `auto`); throws one line naming the flag otherwise. */
 export function parseJobs(text: string | undefined, field = 'jobs'): JobsSetting {
