@@ -82,7 +82,7 @@ export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
     const oMdl = common(preset, own(TOY_MDL_PARAMS, overrides));
     const oRl = common(preset, own(TOY_RL_PARAMS, overrides));
     const oSft = common(preset, own(TOY_SFT_PARAMS, overrides));
-    const mdl = toyMdlPairCells(p, tasks, p.extensionSeeds).map((c) => ({ ...c, key: `mdl/${c.key}`, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...oMdl] }));
+    const mdl = toyMdlPairCells(p, tasks, p.probeSeeds).map((c) => ({ ...c, key: `mdl/${c.key}`, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...oMdl] }));
     const rl = toyRlPairCells(p, tasks, p.extensionRates, p.extensionSeeds).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', taskOf(c.key), ...rateSeedOf(c.config), ...oRl] }));
     const sft = toySftCells(p, tasks, p.extensionRates, p.extensionSeeds).map((c) => ({ ...c, key: `sft/${c.key}`, argv: ['toy-sft', '--task', taskOf(c.key), ...rateSeedOf(c.config), ...oSft] }));
     const balanced = toyRlBalancedCells(p).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', taskOf(c.key), ...rateSeedOf(c.config), '--label-balance', 'balanced', ...oRl] }));

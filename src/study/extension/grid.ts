@@ -46,8 +46,8 @@ export type ToyExtensionProgress = { method: 'MDL' | 'RL' | 'SFT'; done: number;
 export type ToyExtensionParams = Omit<ToyHypothesesParamValues, 'preset'> & { readonly preset: string };
 
 /**
- * Runs (or reuses) MDL (both features x `extensionSeeds`), RL and SFT (`extensionRates` x
- * `extensionSeeds`) for every pair of `extensionTasks`, with the study tasks' settings.
+ * Runs (or reuses) MDL (both features x `probeSeeds`, as the study tasks), RL and SFT
+ * (`extensionRates` x `extensionSeeds`) for every pair of `extensionTasks`, with the study tasks' settings.
  */
 export async function runToyExtension(
   p: ToyExtensionParams,
@@ -55,7 +55,7 @@ export async function runToyExtension(
 ): Promise<ToyExtensionRuns> {
   const tasks = p.extensionTasks.map(toyExtensionTask);
   const mdl = await runToyMdlGrid(p, {
-    cells: toyMdlPairCells(p, tasks, p.extensionSeeds),
+    cells: toyMdlPairCells(p, tasks, p.probeSeeds),
     store: hooks.stores?.mdl,
     onProgress: (e: ToyMdlProgress) => hooks.onProgress?.({ method: 'MDL', done: e.done, total: e.total, reused: e.reused, unitsPerRun: e.unitsPerRun, label: `MDL ${e.label}` }),
   });

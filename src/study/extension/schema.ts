@@ -39,7 +39,7 @@ export const TOY_EXTENSION_PARAMS = {
     check: list(choice(TOY_EXTENSION_IDS)),
   },
   extensionSeeds: {
-    doc: 'seeds of the extension runs (RL and SFT run seeds, and MDL probe seeds; issue 15: >= 5 RL seeds per cell at laptop, as the paper tasks)',
+    doc: 'seeds of the extension RL and SFT runs (issue 15: >= 5 RL seeds per cell at laptop, as the paper tasks); their MDL probes use probeSeeds, as the paper tasks do',
     smoke: [0],
     laptop: [0, 1, 2, 3, 4],
     paper: [0, 1, 2, 3, 4, 5, 6],

@@ -36,7 +36,7 @@ export function toyRlBalancedCells(p: SyntheticRunParams): GridCell<ToyRlConfig>
 export function syntheticCells(p: SyntheticRunParams): { mdl: GridCell<ToyMdlCellConfig>[]; rl: GridCell<ToyRlConfig>[]; sft: GridCell<ToySftConfig>[]; rlBalanced: GridCell<ToyRlConfig>[] } {
   const ext = p.extensionTasks.map(toyExtensionTask);
   return {
-    mdl: [...toyMdlCells(p), ...toyMdlPairCells(p, ext, p.extensionSeeds)],
+    mdl: [...toyMdlCells(p), ...toyMdlPairCells(p, ext, p.probeSeeds)],
     rl: [...toyRlCells(p), ...toyRlPairCells(p, ext, p.extensionRates, p.extensionSeeds)],
     sft: [...toySftCells(p), ...toySftCells(p, ext, p.extensionRates, p.extensionSeeds)],
     rlBalanced: toyRlBalancedCells(p),
