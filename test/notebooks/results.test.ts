@@ -4,11 +4,16 @@
  * the markers must be generated from them.
  */
 import { after, describe, it } from 'node:test';
+import { spawnSync } from 'child_process';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend';
+import { repoRoot } from '../../src/io/paths';
 import { RESULTS_END, RESULTS_START } from '../../src/hypotheses/results_report';
+import { LANGUAGE_RESULTS_END, LANGUAGE_RESULTS_START } from '../../src/hypotheses/language_results_report';
 import { RunStore } from '../../src/io/run_store';
 import { writeResultsParagraph } from '../../src/notebooks/results';
 import { TOY_HYPOTHESES_PARAMS } from '../../src/study/extension/schema';
@@ -23,25 +28,34 @@ after(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+/**
+ * Writes a made-up result for every smoke cell except the label-balanced runs under `root`, as
+ * computed on `backend` (a run's identity names its backend); returns the cells.
+ */
+function writeFixtureStore(root: string, backend: string) {
+  const p = resolveParams(TOY_HYPOTHESES_PARAMS, { preset: 'smoke', env: {} });
+  const cells = syntheticCells(p);
+  const store = (kind: string) => new RunStore(path.join(root, 'results', 'smoke', kind), { backend: () => backend });
+  // MDL(t) falls with the task id, so MDL(s)/MDL(t) rises with it; RL and SFT use rise with it too.
+  for (const c of cells.mdl) {
+    const bits = c.config.feature === 's' ? 100 : 200 / c.config.task;
+    store('toy_mdl').put(c.key, c.config, { backend: 'cpu', online: { codelengthBits: bits, uniformBits: 200, compression: 200 / bits, n: 200, blocks: [{ size: 100, bits: bits / 2, accuracy: null }, { size: 100, bits: bits / 2, accuracy: 0.9 }] } }, 1);
+  }
+  for (const c of cells.rl) {
+    const use = Number(/^task(\d+)/.exec(c.key)![1]) / 20;
+    store('toy_rl').put(c.key, c.config, { seed: c.config.seed, steps: [{ 'env/reward_mean': 0.5 }, { 'env/reward_mean': 0.5 }], eval: { both: 1, neither: 1, s_only: use + c.config.data.rate, t_only: use + c.config.data.rate }, warnings: [] }, 1);
+  }
+  for (const c of cells.sft) {
+    store('toy_sft').put(c.key, c.config, { errors: { both: 0, neither: 0, s_only: 0.5, t_only: 0.5 - c.config.task / 40 }, accuracy: 0.9 }, 1);
+  }
+  return cells;
+}
+
 describe('npm run results', () => {
   it('writes the paragraph between the README markers from a fixture store, naming missing runs', () => {
     process.env.STUDY_DATASETS_DIR = tmp;
-    const p = resolveParams(TOY_HYPOTHESES_PARAMS, { preset: 'smoke', env: {} });
-    const cells = syntheticCells(p);
-    const store = (kind: string) => new RunStore(path.join(tmp, 'results', 'smoke', kind));
-    // MDL(t) falls with the task id, so MDL(s)/MDL(t) rises with it; RL and SFT use rise with it too.
-    for (const c of cells.mdl) {
-      const bits = c.config.feature === 's' ? 100 : 200 / c.config.task;
-      store('toy_mdl').put(c.key, c.config, { backend: 'cpu', online: { codelengthBits: bits, uniformBits: 200, compression: 200 / bits, n: 200, blocks: [{ size: 100, bits: bits / 2, accuracy: null }, { size: 100, bits: bits / 2, accuracy: 0.9 }] } }, 1);
-    }
-    for (const c of cells.rl) {
-      const use = Number(/^task(\d+)/.exec(c.key)![1]) / 20;
-      store('toy_rl').put(c.key, c.config, { seed: c.config.seed, steps: [{ 'env/reward_mean': 0.5 }, { 'env/reward_mean': 0.5 }], eval: { both: 1, neither: 1, s_only: use + c.config.data.rate, t_only: use + c.config.data.rate }, warnings: [] }, 1);
-    }
-    for (const c of cells.sft) {
-      store('toy_sft').put(c.key, c.config, { errors: { both: 0, neither: 0, s_only: 0.5, t_only: 0.5 - c.config.task / 40 }, accuracy: 0.9 }, 1);
-    }
     // The label-balanced runs are left out: the paragraph must say the store is partial.
+    const cells = writeFixtureStore(tmp, tf.getBackend());
     const readme = path.join(tmp, 'README.md');
     fs.writeFileSync(readme, `# title\n\n${RESULTS_START}\ntyped by hand\n${RESULTS_END}\n\nafter\n`);
     const paragraph = writeResultsParagraph('smoke', readme);
@@ -57,5 +71,23 @@ describe('npm run results', () => {
     for (let k = 2; k <= nPairs; k++) f *= k;
     assert.match(paragraph, new RegExp(`Spearman's rho = 1 over ${nPairs} task pairs, exact p = ${String(Number((2 / f).toPrecision(3))).replace('.', '\\.')}`));
     assert.match(paragraph, /Label-balanced ablation: no runs at this preset\./);
+  });
+
+  it('the command finds runs of the native backend: it initialises the backend before reading the stores', async () => {
+    await initBackend();
+    const backend = tf.getBackend();
+    assert.notEqual(backend, 'cpu', 'this check needs the native (or wasm) backend, whose runs the default cpu backend would not find');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'results-native-'));
+    try {
+      const cells = writeFixtureStore(dir, backend);
+      const readme = path.join(dir, 'README.md');
+      fs.writeFileSync(readme, `${RESULTS_START}\n${RESULTS_END}\n${LANGUAGE_RESULTS_START}\n${LANGUAGE_RESULTS_END}\n`);
+      const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot(), 'src', 'notebooks', 'results.ts'), '--preset', 'smoke', '--readme', readme], { env: { ...process.env, STUDY_DATASETS_DIR: dir }, encoding: 'utf8' });
+      assert.equal(res.status, 0, res.stderr);
+      const text = fs.readFileSync(readme, 'utf8');
+      assert.match(text, new RegExp(`${cells.mdl.length}/${cells.mdl.length} MDL, ${cells.rl.length}/${cells.rl.length} RL, ${cells.sft.length}/${cells.sft.length} SFT`), text.slice(0, 400));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

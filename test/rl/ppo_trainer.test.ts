@@ -157,6 +157,32 @@ describe('PPOTrainer.step', () => {
     assert.equal(none.stats['ppo/skipped_minibatches'], 0);
   });
 
+  it("passes each iteration's scheduled learning rate to the optimizer ('linear': lr x (1 - i / nIterations); 'constant': lr)", async () => {
+    for (const [lrSchedule, expected] of [['linear', [0.004, 0.003, 0.002, 0.001]], ['constant', [0.004, 0.004, 0.004, 0.004]]] as const) {
+      const policy = GPT.init(CFG, createRng('lr/policy'));
+      const critic = ValueNetwork.init(CFG, createRng('lr/value'));
+      const query = tf.tensor2d(Array.from({ length: 8 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i + j) % 10)), undefined, 'int32');
+      const trainer = new PPOTrainer(policy, critic, null, makePPOConfig(PPO_CONFIGS.rl4lms, { learningRate: 0.004, ppoEpochs: 2, nIterations: 4, lrSchedule }), { minibatchEpisodes: 4, temperature: 1 });
+      const optimizer = (trainer as unknown as { optimizer: { applyGradients: (g: unknown, o: { learningRate: number }) => unknown } }).optimizer;
+      const seen: number[] = [];
+      const apply = optimizer.applyGradients.bind(optimizer);
+      optimizer.applyGradients = (g, o) => (seen.push(o.learningRate), apply(g, o));
+      const perIteration: number[][] = [];
+      for (let i = 0; i < 4; i++) {
+        const rollout = await collectRollout(policy, critic, null, query, (rs) => rs.map((r) => r[0] / 9), { maxNewTokens: 5, temperature: 1 }, createRng(`lr/sample${i}`));
+        seen.length = 0;
+        await trainer.step(rollout, createRng(`lr/ppo${i}`));
+        perIteration.push([...seen]);
+        disposeRollout(rollout);
+      }
+      trainer.dispose();
+      for (const t of [policy, critic, query]) t.dispose();
+      // 2 epochs x 2 minibatches per iteration, all at the iteration's rate.
+      assert.deepEqual(perIteration.map((r) => r.length), [4, 4, 4, 4]);
+      perIteration.forEach((rates, i) => rates.forEach((r) => assert.ok(Math.abs(r - expected[i]) < 1e-12, `${lrSchedule} iteration ${i}: ${r}, expected ${expected[i]}`)));
+    }
+  });
+
   it('rejects gradient accumulation, which it does not implement', async () => {
     await assert.rejects(oneStep({ gradientAccumulationSteps: 2 }), /gradientAccumulationSteps: 2 is not supported/);
   });
