@@ -14,6 +14,7 @@ import { languageRlConfig, runLanguageRl, type LanguageRlInputs } from '../../..
 import { applyRunFilter, languageRlRunTable, runLanguageRlGrid, type LanguageRlRun } from '../../../../src/study/rl/language/grid';
 import { RunStore } from '../../../../src/io/run_store';
 import { PARTITIONS } from '../../../../src/tasks/partitions';
+import { STUDY_REWARD_SCALE } from '../../../../src/rl/sentiment_reward';
 import { createRng } from '../../../../src/util/rng';
 import type { LanguageModel } from '../../../../src/study/pretraining/model';
 
@@ -51,6 +52,25 @@ describe('runLanguageRl', () => {
     assert.deepEqual(Array.from(model.namedWeights().get('wte.weight')!.dataSync().slice(0, 8)), weightsBefore);
     const c = await runLanguageRl(languageRlConfig(params, lm, 1, 0, 1), inputs);
     assert.notDeepEqual(c.steps, a.steps);
+  });
+
+  it("runs PPO with the study's DistilBERT reward (the tiny fixture folder): the run records the reward's identity and scores on the study's scale", async () => {
+    const distilbertDir = path.join(__dirname, '..', '..', '..', 'fixtures', 'models', 'tiny_distilbert');
+    const p = { ...params, langRlReward: 'distilbert' as const, distilbertDir };
+    const cfg = languageRlConfig(p, lm, 1, 0, 0);
+    assert.equal(cfg.reward.kind, 'distilbert');
+    assert.equal(cfg.reward.scale, STUDY_REWARD_SCALE);
+    assert.match(cfg.reward.sha256 ?? '', /^[0-9a-f]{64}$/);
+    const tensorsBefore = tf.memory().numTensors;
+    const r = await runLanguageRl(cfg, { model, tokenizer, corpus });
+    assert.equal(tf.memory().numTensors, tensorsBefore);
+    assert.equal(r.steps.length, 2);
+    for (const step of r.steps) assert.ok(Number.isFinite(step['env/reward_mean']) && Number.isFinite(step['ppo/loss/total']), JSON.stringify(step));
+    // The study's (R + 2.8) / 5.6, not clipped: a logit past 2.8 scores above 1, as in the study.
+    for (const part of PARTITIONS) assert.ok(Math.abs(r.eval[part] - (r.rewards[part] + STUDY_REWARD_SCALE) / (2 * STUDY_REWARD_SCALE)) < 1e-12, `${part}: ${r.eval[part]}`);
+    // A different reward gives a different run: the vader run of the same seed differs.
+    const vader = await runLanguageRl(languageRlConfig(params, lm, 1, 0, 0), { model, tokenizer, corpus });
+    assert.notDeepEqual(r.rewards, vader.rewards);
   });
 
   it('stores each run of the grid and reuses it on the next call', async () => {
