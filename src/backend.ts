@@ -40,6 +40,7 @@ function tryNative(notes: string[]): BackendReport | undefined {
       require(pkg);
       if (!tf.engine().registryFactory['tensorflow']) throw new Error('did not register a tensorflow backend');
       tf.setBackend('tensorflow');
+      elideNoOpKernels('tensorflow');
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const binding = (tf.backend() as any).binding;
       const version: string = binding?.TF_Version ?? 'unknown';
@@ -50,6 +51,39 @@ function tryNative(notes: string[]): BackendReport | undefined {
     }
   }
   return undefined;
+}
+
+/** The shape a Reshape attribute asks for, with its one `-1` (if any) inferred from `size`. */
+function resolvedShape(shape: readonly number[], size: number): number[] {
+  const known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  return shape.map((d) => (d === -1 ? size / known : d));
+}
+
+/**
+ * Runs a `Reshape` to the tensor's own shape and a `Cast` to its own dtype as tfjs's `Identity`
+ * does (the same data, one more reference) instead of a TensorFlow call each. tfjs-node sends both
+ * to TensorFlow whatever the arguments, and tfjs's own code asks for many of them: its gradients
+ * cast float32 operands to float32 (two per Multiply), and a flat optimizer reshapes every rank-1
+ * variable to its own shape. At the study's sizes dispatch is the cost (README "Performance"), and
+ * the result is bit for bit the same: the data is not touched. Other reshapes and casts are unchanged.
+ */
+function elideNoOpKernels(backendName: string): void {
+  for (const kernelName of [tf.Reshape, tf.Cast]) {
+    const base = tf.getKernel(kernelName, backendName);
+    if (!base || (base as { elided?: boolean }).elided) continue;
+    const kernelFunc: tf.KernelFunc = (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      const noOp =
+        kernelName === tf.Cast
+          ? (args.attrs as unknown as { dtype: tf.DataType }).dtype === x.dtype
+          : tf.util.arraysEqual(resolvedShape((args.attrs as unknown as { shape: number[] }).shape, tf.util.sizeFromShape(x.shape)), x.shape);
+      if (!noOp) return base.kernelFunc(args);
+      (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    };
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel({ ...base, kernelFunc, elided: true } as tf.KernelConfig);
+  }
 }
 
 /** TensorFlow's intra-op pool size: `TF_NUM_INTRAOP_THREADS` when set (TF reads it at load), else one per core. */

@@ -34,3 +34,50 @@ describe('initBackend', () => {
     assert.equal(report.backend, 'tensorflow', describeBackend(report));
   });
 });
+
+describe('the native backend elides no-op kernels', () => {
+  before(async () => void (await initBackend()));
+
+  /** TensorFlow ops run by `f` (tfjs-node's two execute methods), and its result's values and shape. */
+  function nativeOps(f: () => tf.Tensor): { ops: string[]; values: number[]; shape: number[] } {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const backend = tf.backend() as any;
+    const ops: string[] = [];
+    const saved = ['executeSingleOutput', 'executeMultipleOutputs'].map((m) => [m, backend[m]] as const);
+    for (const [m, original] of saved) backend[m] = (name: string, ...rest: unknown[]) => (ops.push(name), original.call(backend, name, ...rest));
+    try {
+      const out = f();
+      const res = { ops, values: Array.from(out.dataSync()), shape: out.shape };
+      out.dispose();
+      return res;
+    } finally {
+      for (const [m, original] of saved) backend[m] = original;
+    }
+  }
+
+  it('a Reshape to its own shape (-1 included) and a Cast to its own dtype run no TensorFlow op and keep the data; the others still run', (t) => {
+    if (tf.getBackend() !== 'tensorflow') return t.skip(`the ${tf.getBackend()} backend: tfjs-node only`);
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]); // [2, 3] float32
+    assert.deepEqual(nativeOps(() => tf.reshape(x, [2, 3])), { ops: [], values: [1, 2, 3, 4, 5, 6], shape: [2, 3] });
+    assert.deepEqual(nativeOps(() => tf.reshape(x, [-1, 3])), { ops: [], values: [1, 2, 3, 4, 5, 6], shape: [2, 3] });
+    assert.deepEqual(nativeOps(() => tf.cast(x, 'float32')), { ops: [], values: [1, 2, 3, 4, 5, 6], shape: [2, 3] });
+    assert.deepEqual(nativeOps(() => tf.reshape(x, [3, -1])), { ops: ['Reshape'], values: [1, 2, 3, 4, 5, 6], shape: [3, 2] });
+    assert.deepEqual(nativeOps(() => tf.cast(tf.tensor1d([1.7, -2.2]), 'int32')), { ops: ['Cast'], values: [1, -2], shape: [2] });
+    // A reshaped-in-place tensor is independent: disposing the source leaves it readable.
+    const y = tf.reshape(x, [2, 3]);
+    x.dispose();
+    assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4, 5, 6]);
+    y.dispose();
+  });
+
+  it('leaves gradients and tensor counts as they were: d/dx sum(cast(reshape(x)) * w) = w', () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    const w = tf.tensor1d([0.5, -1, 2]);
+    const before = tf.memory().numTensors;
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.cast(tf.reshape(a, [3]), 'float32'), w)))(x);
+    assert.deepEqual(Array.from(g.dataSync()), [0.5, -1, 2]);
+    g.dispose();
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([x, w]);
+  });
+});

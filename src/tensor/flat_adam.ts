@@ -26,6 +26,9 @@ export class FlatAdam {
   private readonly m: tf.Variable; // [n_params]
   private readonly v: tf.Variable; // [n_params]
   private t = 0;
+  /** The parameters as one vector after the last step, and the data each variable then held (to see outside writes). */
+  private flatParams: tf.Tensor1D | null = null; // [n_params]
+  private assignedData: object[] = [];
 
   /**
    * @param variables the variables to update, in a fixed order (gradients are looked up by their names)
@@ -77,16 +80,30 @@ export class FlatAdam {
       const factor = 1 - lr * opts.weightDecay;
       const decay = Math.fround(factor) !== 1; // torch's p.mul_(factor) is a no-op when it rounds to 1
       // The parameters as one flat vector too: one add (and one decay) instead of one per variable.
-      const params = tf.concat(this.variables.map((x) => x.reshape([x.size]))); // [n_params]
-      const parts = tf.split(tf.add(decay ? tf.mul(params, factor) : params, update), this.sizes);
+      // The vector of the last step is reused while every variable still holds what this optimizer
+      // assigned (same values, no concat); a write from outside (a load, a test) rebuilds it.
+      const params = this.currentFlatParams(); // [n_params]
+      const next = tf.add(decay ? tf.mul(params, factor) : params, update) as tf.Tensor1D; // [n_params]
+      const parts = tf.split(next, this.sizes);
       this.variables.forEach((x, i) => x.assign(parts[i].reshape(x.shape)));
+      this.flatParams?.dispose();
+      this.flatParams = tf.keep(next);
+      this.assignedData = this.variables.map((x) => x.dataId);
       return norm;
     });
+  }
+
+  /** `[n_params]` the variables as one vector: the last step's when none was written since, else a new concat (inside the caller's tidy). */
+  private currentFlatParams(): tf.Tensor1D {
+    const unchanged = this.flatParams !== null && this.variables.every((x, i) => x.dataId === this.assignedData[i]);
+    return unchanged ? this.flatParams! : (tf.concat(this.variables.map((x) => x.reshape([x.size]))) as tf.Tensor1D);
   }
 
   /** Frees the moment vectors (the variables stay the caller's). */
   dispose(): void {
     this.m.dispose();
     this.v.dispose();
+    this.flatParams?.dispose();
+    this.flatParams = null;
   }
 }

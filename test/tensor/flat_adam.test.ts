@@ -21,7 +21,7 @@ function loss(vars: tf.Variable[], step: number): tf.Scalar {
  * float64; tf.train.adam keeps beta^t in float32, whose 1 - 0.999^t loses ~1e-5 relative).
  * Returns the final values and the gradient norm before clipping at each step.
  */
-function train(flat: boolean, steps: number, maxGradNorm: number | null, weightDecay: number): { values: number[][]; norms: number[] } {
+function train(flat: boolean, steps: number, maxGradNorm: number | null, weightDecay: number, writeAfterStep?: number): { values: number[][]; norms: number[] } {
   const vars = makeVariables('flat-adam');
   const [lr, b1, b2, eps] = [0.05, 0.9, 0.999, 1e-8];
   const norms: number[] = [];
@@ -52,6 +52,8 @@ function train(flat: boolean, steps: number, maxGradNorm: number | null, weightD
         v.assign(tf.tensor(Float32Array.from(p), v.shape));
       });
     });
+    // A write from outside the optimizer (a checkpoint load, say): the next step must start from it.
+    if (s === writeAfterStep) tf.tidy(() => vars[2].assign(tf.mul(vars[2], -0.5)));
   }
   const values = vars.map((v) => Array.from(v.dataSync()));
   fused.dispose();
@@ -79,6 +81,14 @@ describe('FlatAdam equals torch Adam/AdamW + clip_grad_norm_ written out in floa
       if (maxGradNorm !== null) assert.ok(ref.norms[0] > 10 * maxGradNorm);
     });
   }
+
+  it('starts the next step from a value written to a variable between steps (its flat copy of the parameters is rebuilt)', () => {
+    const ref = train(false, 4, 0.5, 0.1, 1);
+    const got = train(true, 4, 0.5, 0.1, 1);
+    ref.values.forEach((v, i) => assertAllClose(got.values[i], v, 1e-5, 1e-6, `variable ${i}`));
+    const unwritten = train(false, 4, 0.5, 0.1);
+    assert.ok(Math.abs(unwritten.values[2][0] - ref.values[2][0]) > 1e-3, 'the write changes the result, so the check can fail');
+  });
 
   it('leaks no tensors over steps, construction and dispose included', () => {
     const vars = makeVariables('leak');
