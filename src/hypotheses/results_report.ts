@@ -5,6 +5,7 @@
  */
 import { formatStat } from './verdict';
 import type { SyntheticAnalysis } from './synthetic_analysis';
+import type { PlannedTestId } from './analysis_plan';
 
 export const RESULTS_START = '<!-- results:synthetic:start -->';
 export const RESULTS_END = '<!-- results:synthetic:end -->';
@@ -20,14 +21,39 @@ export function syntheticResultsParagraph(a: SyntheticAnalysis, preset: string):
     '',
     `At the \`${preset}\` preset: ${a.h1.length} task pairs with relative extractability and RL feature use at p = 0, ${seeds} RL seeds per pair.`,
     a.verdicts.h1,
+    h1PointsLine(a),
     a.verdicts.h2,
     balanced && Number.isFinite(balanced.statistic)
       ? `Label-balanced ablation (label-1 share 50 % at every rate): mean within-task rho of rate and t-only reward = ${formatStat(balanced.statistic)}, p = ${formatStat(balanced['p (raw)'])} (Holm, secondary family: ${formatStat(balanced['p (Holm)'])}).`
       : 'Label-balanced ablation: no runs at this preset.',
     a.verdicts.rlVsSft,
+    secondaryTestsLine(a),
     conv.runs > 0 ? `Convergence: ${conv.converged} of ${conv.runs} RL runs met the criterion (|slope| of the training reward over the last quarter of iterations <= 0.005 per iteration).` : 'Convergence: no RL runs.',
   ];
   return lines.join('\n');
+}
+
+/** Plain names of the secondary tests with a p-value, for the paragraph. */
+const SECONDARY_NAMES: Partial<Record<PlannedTestId, string>> = {
+  'h1-rl-minrate-all': 'H1 at the smallest non-zero rate',
+  'h1-rl-p0-paper': "H1 on the paper's four tasks",
+  'h1-sft-p0-all': 'H1 with the supervised baseline',
+  'h2-rl-use-stratified': 'H2 with feature use',
+  'h2-rl-tonly-balanced': 'H2 label-balanced',
+};
+
+/** One line per H1 point: task pair, relative extractability MDL(s)/MDL(t), mean RL feature use at p = 0 with its 95 % bootstrap interval over seeds. */
+export function h1PointsLine(a: Pick<SyntheticAnalysis, 'h1'>): string {
+  if (a.h1.length === 0) return 'H1 points: none.';
+  const pt = (r: SyntheticAnalysis['h1'][number]) => `${r.task}: ${formatStat(r.relMdl)}, ${r.use.toFixed(2)} [${r.low.toFixed(2)}, ${r.high.toFixed(2)}]`;
+  return `H1 points (task pair: MDL(s)/MDL(t), RL feature use at p = 0 with its 95 % bootstrap interval over seeds), by relative extractability: ${a.h1.map(pt).join('; ')}.`;
+}
+
+/** The secondary tests that ran: statistic, raw p and Holm-adjusted p (secondary family). */
+export function secondaryTestsLine(a: Pick<SyntheticAnalysis, 'table'>): string {
+  const rows = a.table.filter((r) => r.role === 'secondary' && SECONDARY_NAMES[r.test] && Number.isFinite(r['p (raw)']));
+  if (rows.length === 0) return 'Secondary tests: none ran.';
+  return `Secondary tests (rho or mean within-task rho; raw p, Holm-adjusted p over the secondary family): ${rows.map((r) => `${SECONDARY_NAMES[r.test]} ${formatStat(r.statistic)} (n = ${r.n}; p = ${formatStat(r['p (raw)'])}, Holm ${formatStat(r['p (Holm)'])})`).join('; ')}.`;
 }
 
 /** `text` with the part between the markers replaced by `body`; throws when a marker is missing or out of order. */

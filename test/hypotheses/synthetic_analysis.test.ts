@@ -5,7 +5,8 @@ import { convergenceSummary, runConvergence } from '../../src/hypotheses/converg
 import { h1IntervalRows, rlFeatureUseBySeed, stripPoints } from '../../src/hypotheses/feature_use_intervals';
 import { h2MeasureOf, h2PerTask, h2StratifiedTest, h2TestableRows } from '../../src/hypotheses/h2_stratified';
 import { lastBlockAccuracy, mdlStability, mdlStabilityRows, prefixCodelengthBits, type MdlBlocksRun } from '../../src/hypotheses/mdl_stability';
-import { replaceBetweenMarkers, RESULTS_END, RESULTS_START, syntheticResultsParagraph } from '../../src/hypotheses/results_report';
+import { h1PointsLine, replaceBetweenMarkers, RESULTS_END, RESULTS_START, secondaryTestsLine, syntheticResultsParagraph } from '../../src/hypotheses/results_report';
+import type { PlanResultRow } from '../../src/hypotheses/analysis_plan';
 import type { RlRun, SftRun, TaskExtractabilityRow } from '../../src/hypotheses/runs';
 import { analyseSynthetic, h1Test } from '../../src/hypotheses/synthetic_analysis';
 import { formatStat, h1Verdict, rlVsSftVerdict, verdictKind } from '../../src/hypotheses/verdict';
@@ -170,5 +171,19 @@ describe('verdicts and the results paragraph', () => {
     assert.match(paragraph, /At the `smoke` preset: 5 task pairs with relative extractability and RL feature use at p = 0, 3 RL seeds per pair\./);
     assert.match(paragraph, /exact p = 0\.0167/);
     assert.match(paragraph, /Convergence: \d+ of 45 RL runs met the criterion/);
+    assert.ok(paragraph.includes(h1PointsLine(a)) && paragraph.includes(secondaryTestsLine(a)));
+  });
+
+  it('lists the H1 points and the secondary tests with raw and Holm p (hand-worked rows)', () => {
+    const h1 = [
+      { task: 2, relMdl: 0.1, use: 0.08, low: 0, high: 0.214, seeds: 5 },
+      { task: 7, relMdl: 8.9, use: 0.87, low: 0.731, high: 0.98, seeds: 5 },
+    ];
+    assert.equal(h1PointsLine({ h1 }), 'H1 points (task pair: MDL(s)/MDL(t), RL feature use at p = 0 with its 95 % bootstrap interval over seeds), by relative extractability: 2: 0.1, 0.08 [0.00, 0.21]; 7: 8.9, 0.87 [0.73, 0.98].');
+    assert.equal(h1PointsLine({ h1: [] }), 'H1 points: none.');
+    const row = (test: string, role: string, statistic: number, p: number, holm: number, n: number) => ({ role, hypothesis: 'H1', test, statistic, n, 'p (raw)': p, 'p (Holm)': holm, '95% CI': '', method: '' }) as PlanResultRow;
+    const table = [row('h1-rl-p0-all', 'primary', 0.9, 0.001, 0.002, 9), row('h1-rl-p0-paper', 'secondary', 1, 0.0833, 0.25, 4), row('h2-rl-tonly-balanced', 'secondary', -0.5, 0.0004, 0.002, 40), row('h1-sft-p0-all', 'secondary', NaN, NaN, NaN, 0)];
+    assert.equal(secondaryTestsLine({ table }), "Secondary tests (rho or mean within-task rho; raw p, Holm-adjusted p over the secondary family): H1 on the paper's four tasks 1 (n = 4; p = 0.0833, Holm 0.25); H2 label-balanced -0.5 (n = 40; p = 4.0e-4, Holm 0.002).");
+    assert.equal(secondaryTestsLine({ table: [table[0]] }), 'Secondary tests: none ran.');
   });
 });
