@@ -30,12 +30,24 @@ export function coverageLine(loaded: LoadedSyntheticRuns): string {
   return missing.length === 0 ? `All runs of the preset's grids are in the store (${found}).` : `**Partial results**: the store holds ${found} runs; the numbers below use only those.`;
 }
 
+/**
+ * One line on the compute the stored runs took: their summed run time by kind, and that sum over 2
+ * workers, the least wall time `--jobs 2` can take on 2 cores (process start-up and the notebooks' own
+ * cells come on top). Each run timed itself, in its own process, under whatever load the machine had.
+ */
+export function computeLine(loaded: Pick<LoadedSyntheticRuns, 'runMs'>): string {
+  const min = (ms: number) => Math.round(ms / 60000);
+  const { mdl, rl, sft, rlBalanced } = loaded.runMs;
+  const all = mdl + rl + sft + rlBalanced;
+  return `Compute: the stored runs took ${min(all)} min of run time in all (MDL ${min(mdl)}, RL ${min(rl)}, SFT ${min(sft)}, label-balanced RL ${min(rlBalanced)}; each run timed itself under the machine's load at the time), so at least ${min(all / 2)} min of wall time with 2 workers on 2 cores (\`jobs: 2\`), against the 60-minute goal of the synthetic half.`;
+}
+
 /** Builds the paragraph of `preset` from the stores under `datasets/` (or STUDY_DATASETS_DIR) and writes it into `readmePath`; returns the paragraph. Call after `initBackend()`: runs are found under the active backend. */
 export function writeResultsParagraph(preset: string, readmePath: string): string {
   const params = resolveParams(TOY_HYPOTHESES_PARAMS, { preset: oneOf('preset', preset, PRESET_NAMES), env: {} });
   const loaded = loadSyntheticRuns(params);
   const analysis = analyseSynthetic(loaded.inputs);
-  const paragraph = `${coverageLine(loaded)}\n${syntheticResultsParagraph(analysis, params.preset)}`;
+  const paragraph = `${coverageLine(loaded)}\n${syntheticResultsParagraph(analysis, params.preset)}\n${computeLine(loaded)}`;
   const text = fs.readFileSync(readmePath, 'utf8');
   fs.writeFileSync(readmePath, replaceBetweenMarkers(text, paragraph));
   return paragraph;

@@ -15,7 +15,7 @@ import { repoRoot } from '../../src/io/paths';
 import { RESULTS_END, RESULTS_START } from '../../src/hypotheses/results_report';
 import { LANGUAGE_RESULTS_END, LANGUAGE_RESULTS_START } from '../../src/hypotheses/language_results_report';
 import { RunStore } from '../../src/io/run_store';
-import { writeResultsParagraph } from '../../src/notebooks/results';
+import { computeLine, writeResultsParagraph } from '../../src/notebooks/results';
 import { TOY_HYPOTHESES_PARAMS } from '../../src/study/extension/schema';
 import { syntheticCells } from '../../src/study/extension/synthetic_runs';
 import { resolveParams } from '../../src/study/params/resolve';
@@ -71,6 +71,13 @@ describe('npm run results', () => {
     for (let k = 2; k <= nPairs; k++) f *= k;
     assert.match(paragraph, new RegExp(`Spearman's rho = 1 over ${nPairs} task pairs, exact p = ${String(Number((2 / f).toPrecision(3))).replace('.', '\\.')}`));
     assert.match(paragraph, /Label-balanced ablation: no runs at this preset\./);
+    // Every fixture run recorded 1 ms.
+    assert.match(text, /Compute: the stored runs took 0 min of run time in all/);
+  });
+
+  it('states the compute of the stored runs: summed run time by kind, and half of it as the least wall time with 2 workers', () => {
+    const line = computeLine({ runMs: { mdl: 30 * 60000, rl: 90 * 60000, sft: 15 * 60000, rlBalanced: 10 * 60000 } });
+    assert.equal(line, "Compute: the stored runs took 145 min of run time in all (MDL 30, RL 90, SFT 15, label-balanced RL 10; each run timed itself under the machine's load at the time), so at least 73 min of wall time with 2 workers on 2 cores (`jobs: 2`), against the 60-minute goal of the synthetic half.");
   });
 
   it('the command finds runs of the native backend: it initialises the backend before reading the stores', async () => {

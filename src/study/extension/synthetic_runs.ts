@@ -62,7 +62,11 @@ export interface LoadedSyntheticRuns {
   readonly mdl: ToyMdlRun[];
   readonly missing: { readonly mdl: number; readonly rl: number; readonly sft: number; readonly rlBalanced: number };
   readonly total: { readonly mdl: number; readonly rl: number; readonly sft: number; readonly rlBalanced: number };
+  /** Summed run time (ms) of the stored runs found, as each run recorded it (`wallMs`). */
+  readonly runMs: { readonly mdl: number; readonly rl: number; readonly sft: number; readonly rlBalanced: number };
 }
+
+const sumWallMs = (runs: readonly { readonly wallMs: number }[]): number => runs.reduce((a, r) => a + (Number.isFinite(r.wallMs) ? r.wallMs : 0), 0);
 
 /** Reads every stored run of `p` from the preset's stores (or `stores`) without computing anything; missing runs are counted, not fatal. */
 export function loadSyntheticRuns(p: SyntheticRunParams, stores: { mdl?: RunStore; rl?: RunStore; sft?: RunStore } = {}): LoadedSyntheticRuns {
@@ -78,5 +82,6 @@ export function loadSyntheticRuns(p: SyntheticRunParams, stores: { mdl?: RunStor
     mdl: mdl.runs,
     missing: { mdl: mdl.missing.length, rl: rl.missing.length, sft: sft.missing.length, rlBalanced: rlBalanced.missing.length },
     total: { mdl: cells.mdl.length, rl: cells.rl.length, sft: cells.sft.length, rlBalanced: cells.rlBalanced.length },
+    runMs: { mdl: sumWallMs(mdl.runs), rl: sumWallMs(rl.runs), sft: sumWallMs(sft.runs), rlBalanced: sumWallMs(rlBalanced.runs) },
   };
 }
