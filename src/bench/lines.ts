@@ -21,6 +21,7 @@ import { createRng, type Rng } from '../util/rng';
 import type { BenchLine } from './paired';
 import { resolveParams } from '../study/params/resolve';
 import { TOY_RL_PARAMS } from '../study/rl/toy/schema';
+import { LANGUAGE_RL_PARAMS } from '../study/rl/language/schema';
 
 const TOY_PROMPT_TOKENS = 10;
 
@@ -199,18 +200,20 @@ function sftLine(quick: boolean): BenchLine {
 }
 
 /**
- * One language PPO step (trl configuration, laptop preset: 32 rollouts of 16 + 24 tokens, minibatches
- * of 8, 4 epochs, lr 3e-4, KL 0.2): the policy (+ shared-trunk value head) and reference forwards of
- * the batch, then `PPOTrainer.step`. Sampling is not timed here (the toy rollout lines time it).
+ * One language PPO step (trl configuration) at the laptop preset's shape (src/study/rl/language/schema.ts:
+ * rollouts, prompt and response tokens, minibatch, epochs, lr, initial KL): the policy (+ shared-trunk
+ * value head) and reference forwards of the batch, then `PPOTrainer.step`. Sampling is not timed here
+ * (the toy rollout lines time it).
  */
 function languagePpoLine(quick: boolean): BenchLine {
+  const laptop = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'laptop', env: {} });
   const config = { ...LAPTOP_LM_CONFIG, dropout: 0 }; // PPO forwards run without dropout (ppo_trainer.ts)
-  const batch = quick ? 8 : 32;
-  const minibatch = quick ? 4 : 8;
-  const promptTokens = 16;
-  const responseTokens = 24;
-  const epochs = 4;
-  const cfg = makePPOConfig(PPO_CONFIGS.trl, { ppoEpochs: epochs, learningRate: 3e-4, initKlCoef: 0.2 });
+  const batch = quick ? 8 : laptop.langRlBatchSize;
+  const minibatch = quick ? 4 : laptop.langRlMiniBatchSize;
+  const promptTokens = laptop.langRlPromptTokens;
+  const responseTokens = laptop.langRlResponseTokens;
+  const epochs = laptop.langRlPpoEpochs;
+  const cfg = makePPOConfig(PPO_CONFIGS.trl, { ppoEpochs: epochs, learningRate: laptop.langRlLearningRate, initKlCoef: laptop.langRlInitKlCoef });
   return {
     id: 'lm-ppo-laptop', case: `language PPO laptop (4x128, vocab 2048, ${batch} x ${promptTokens}+${responseTokens})`, work: `step: forwards + ${epochs} epochs x ${batch / minibatch} minibatches of ${minibatch}`,
     tokensPerCall: batch * responseTokens * epochs, callsPerRound: 1, warmupCalls: 1,

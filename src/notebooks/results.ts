@@ -1,9 +1,10 @@
 /**
- * `npm run results -- [--preset laptop] [--readme README.md]`: reads the synthetic result stores of a
+ * `npm run results -- [--preset laptop] [--readme README.md] [--only synthetic|language]`: reads the synthetic result stores of a
  * preset (nothing is computed), runs the declared analysis (src/hypotheses/synthetic_analysis.ts)
  * and writes the README's synthetic results paragraph between its markers; likewise the language
  * paragraph (src/hypotheses/language_analysis.ts) between the language markers. Missing runs are named
- * in the paragraph's first line, so a partial store never passes for a finished one.
+ * in the paragraph's first line, so a partial store never passes for a finished one. `--only` writes one
+ * of the two paragraphs and leaves the other's text as it is.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -69,20 +70,25 @@ export async function writeLanguageResultsParagraph(preset: string, readmePath: 
   return paragraph;
 }
 
+/** The two paragraphs `--only` can restrict a run to (the other keeps its text in the README). */
+const RESULT_HALVES = ['synthetic', 'language'] as const;
+
 async function main(argv: readonly string[]): Promise<void> {
   let preset = 'laptop';
   let readme = path.join(repoRoot(), 'README.md');
+  let only: (typeof RESULT_HALVES)[number] | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--preset') preset = argv[++i];
     else if (argv[i] === '--readme') readme = argv[++i];
-    else throw new ConfigError(`${argv[i]}: unknown flag; expected --preset <smoke|laptop|paper> or --readme <path>`);
+    else if (argv[i] === '--only') only = oneOf('--only', argv[++i], RESULT_HALVES);
+    else throw new ConfigError(`${argv[i]}: unknown flag; expected --preset <smoke|laptop|paper>, --readme <path> or --only <${RESULT_HALVES.join('|')}>`);
   }
   if (!fs.existsSync(readme)) throw new ConfigError(`--readme: ${readme} does not exist; expected the README to write the paragraph into`);
   // The backend first: a stored run's identity names the backend it was computed on, and before
   // initBackend tfjs reports its default ('cpu'), under which no run of the native backend is found.
   await initBackend();
-  console.log(writeResultsParagraph(preset, readme));
-  console.log(await writeLanguageResultsParagraph(preset, readme));
+  if (only !== 'language') console.log(writeResultsParagraph(preset, readme));
+  if (only !== 'synthetic') console.log(await writeLanguageResultsParagraph(preset, readme));
 }
 
 if (require.main === module) {
