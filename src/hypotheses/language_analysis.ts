@@ -11,7 +11,7 @@ import { PLAN_ALPHA } from './analysis_plan';
 import { rlFeatureUseBySeed, sftFeatureUseBySeed } from './feature_use_intervals';
 import { h2Rows } from './h2';
 import { h2PerTask, h2StratifiedTest, type H2TaskRow } from './h2_stratified';
-import { keepLearnedRuns, type FilterableRun } from './language_filters';
+import { keepLearnedRuns, strictPassAtP0, type FilterableRun, type StrictPassAtP0 } from './language_filters';
 import type { RlRun, RlRunResult, SftRun, TaskExtractabilityRow } from './runs';
 import { formatStat, verdictKind, type TestOutcome } from './verdict';
 
@@ -104,6 +104,8 @@ export interface LanguageAnalysis {
   readonly h2PerTaskAll: readonly H2TaskRow[];
   /** Runs kept by the strict filter, and in all. */
   readonly kept: { strict: number; study: number; all: number };
+  /** The p = 0 runs that pass the strict filter, against `STRICT_PASS_GOAL_AT_P0`. */
+  readonly strictAtP0: StrictPassAtP0;
   readonly tasks: number;
   readonly verdicts: { readonly h1: string; readonly h2: string };
 }
@@ -138,6 +140,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
     h2PerTaskStrict: h2PerTask(h2Rows(strict)),
     h2PerTaskAll: h2PerTask(h2Rows(inputs.rl)),
     kept: { strict: strict.length, study: study.length, all: inputs.rl.length },
+    strictAtP0: strictPassAtP0(inputs.rl),
     tasks: new Set(inputs.rl.map((r) => r.task)).size,
     verdicts: { h1: languageH1Verdict(outcome('lang-h1-p0-strict')), h2: languageH2Verdict(outcome('lang-h2-tonly-strict')) },
   };

@@ -10,6 +10,12 @@ import type { Partition } from '../tasks/types';
 /** The study's threshold on a normalised score (docs/study.md: runs below 0.7 on neither are dropped). */
 export const LEARNED_TASK_THRESHOLD = 0.7;
 
+/**
+ * Share of the p = 0 runs that should pass the strict filter for the language half to test H1 on
+ * policies that learned the task (issue 16's goal at the laptop preset: at least 80 %).
+ */
+export const STRICT_PASS_GOAL_AT_P0 = 0.8;
+
 /** The filters, by name. */
 export const LANGUAGE_RUN_FILTERS = ['study', 'strict'] as const;
 export type LanguageRunFilter = (typeof LANGUAGE_RUN_FILTERS)[number];
@@ -50,4 +56,24 @@ export function filterCountsByRate(runs: readonly FilterableRun[], threshold = L
     return { rate, runs: group.length, 'kept (study: neither)': keepLearnedRuns(group, 'study', threshold).length, 'kept (strict: both and neither)': strict, 'share kept (strict)': group.length ? strict / group.length : NaN };
   };
   return [...rates.map((rate) => row(String(rate), runs.filter((r) => r.rate === rate))), row('all', runs)];
+}
+
+/** The p = 0 runs that pass the strict filter, in all and by task (tasks ascending), for the goal line. */
+export interface StrictPassAtP0 {
+  readonly passed: number;
+  readonly runs: number;
+  /** Tasks with a p = 0 run that failed the strict filter: passed of runs per task. */
+  readonly failedTasks: readonly { readonly task: number; readonly passed: number; readonly runs: number }[];
+}
+
+/** How many p = 0 runs pass the strict filter, and which tasks have a run that does not. */
+export function strictPassAtP0(runs: readonly (FilterableRun & { readonly task: number })[], threshold = LEARNED_TASK_THRESHOLD): StrictPassAtP0 {
+  const atZero = runs.filter((r) => r.rate === 0);
+  const tasks = [...new Set(atZero.map((r) => r.task))].sort((a, b) => a - b);
+  const failedTasks = tasks.flatMap((task) => {
+    const group = atZero.filter((r) => r.task === task);
+    const passed = keepLearnedRuns(group, 'strict', threshold).length;
+    return passed < group.length ? [{ task, passed, runs: group.length }] : [];
+  });
+  return { passed: keepLearnedRuns(atZero, 'strict', threshold).length, runs: atZero.length, failedTasks };
 }

@@ -4,6 +4,7 @@
  * `<!-- results:language:end -->`. Pure: src/notebooks/results.ts loads the runs and writes the file.
  */
 import type { LanguageAnalysis } from './language_analysis';
+import { STRICT_PASS_GOAL_AT_P0, type StrictPassAtP0 } from './language_filters';
 import { formatStat } from './verdict';
 
 export const LANGUAGE_RESULTS_START = '<!-- results:language:start -->';
@@ -20,6 +21,15 @@ export function languageCoverageLine(c: LanguageCoverage): string {
   return missing.length === 0 ? `All runs of the preset's language grids are in the store (${found}).` : `**Partial results**: missing ${missing.join(', ')} runs (the store holds ${found}); the numbers below use only those found.`;
 }
 
+/** One sentence: the share of p = 0 runs that learned the task (strict filter) against the goal, and the tasks that fell short. */
+export function strictPassAtP0Line(s: StrictPassAtP0, goal = STRICT_PASS_GOAL_AT_P0): string {
+  if (s.runs === 0) return 'No RL run at p = 0 is in the store yet.';
+  const share = s.passed / s.runs;
+  const met = share >= goal ? 'met' : 'NOT met';
+  const failed = s.failedTasks.length === 0 ? '' : `; tasks with a run that did not: ${s.failedTasks.map((t) => `${t.task} (${t.passed}/${t.runs})`).join(', ')}`;
+  return `At p = 0, ${s.passed} of ${s.runs} runs (${Math.round(100 * share)} %) learned the task by the strict filter; the goal of at least ${Math.round(100 * goal)} % is ${met}${failed}.`;
+}
+
 /** The paragraph for `preset`: coverage, the filters' counts, the primary tests and their verdicts, the secondary all-runs H1 test. */
 export function languageResultsParagraph(a: LanguageAnalysis, preset: string, coverage: LanguageCoverage): string {
   const all = a.table.find((r) => r.test === 'lang-h1-p0-all');
@@ -28,6 +38,7 @@ export function languageResultsParagraph(a: LanguageAnalysis, preset: string, co
     '',
     languageCoverageLine(coverage),
     `At the \`${preset}\` preset: ${a.tasks} language tasks; ${a.kept.strict} of ${a.kept.all} RL runs learned the task by the strict filter (normalised both and neither scores >= 0.7), ${a.kept.study} by the study's (neither >= 0.7).`,
+    strictPassAtP0Line(a.strictAtP0),
     a.verdicts.h1,
     a.verdicts.h2,
     all && Number.isFinite(all.statistic) ? `Secondary, on all runs: Spearman's rho of feature use at p = 0 and log relative extractability = ${formatStat(all.statistic)} over ${all.n} tasks, p = ${formatStat(all['p (raw)'])} (Holm, secondary family: ${formatStat(all['p (Holm)'])}).` : 'Secondary, on all runs: H1 not testable at this preset.',

@@ -92,6 +92,29 @@ describe('language results paragraph', () => {
     const text = languageResultsParagraph(a, 'laptop', partial);
     assert.match(text, /Partial results/);
     assert.match(text, /4 of 4 RL runs learned the task by the strict filter/);
+    assert.match(text, /At p = 0, 4 of 4 runs \(100 %\) learned the task by the strict filter; the goal of at least 80 % is met\./);
     assert.ok(text.includes(a.verdicts.h1));
+  });
+});
+
+describe('strict filter at p = 0 against the goal', () => {
+  it('counts the p = 0 runs only, names the tasks that fell short, and says whether 80 % is met', async () => {
+    const { strictPassAtP0 } = await import('../../src/hypotheses/language_filters');
+    const { strictPassAtP0Line } = await import('../../src/hypotheses/language_results_report');
+    const scores = (both: number, neither: number) => ({ both, neither, s_only: 0.5, t_only: 0.5 });
+    const runs = [
+      { task: 1, rate: 0, result: { normalisedScores: scores(0.9, 0.9) } },
+      { task: 1, rate: 0, result: { normalisedScores: scores(0.7, 0.7) } }, // at the threshold: passes
+      { task: 2, rate: 0, result: { normalisedScores: scores(0.69, 0.9) } }, // both below: fails
+      { task: 2, rate: 0, result: { normalisedScores: scores(0.9, 0.9) } },
+      { task: 3, rate: 0, result: { normalisedScores: scores(NaN, 0.9) } }, // NaN fails
+      { task: 3, rate: 0.5, result: { normalisedScores: scores(0.9, 0.9) } }, // not at p = 0: ignored
+    ];
+    const s = strictPassAtP0(runs);
+    assert.deepEqual(s, { passed: 3, runs: 5, failedTasks: [{ task: 2, passed: 1, runs: 2 }, { task: 3, passed: 0, runs: 1 }] });
+    assert.equal(strictPassAtP0Line(s), 'At p = 0, 3 of 5 runs (60 %) learned the task by the strict filter; the goal of at least 80 % is NOT met; tasks with a run that did not: 2 (1/2), 3 (0/1).');
+    // 4 of 5 = 80 %: met (the goal is inclusive).
+    assert.match(strictPassAtP0Line({ passed: 4, runs: 5, failedTasks: [{ task: 2, passed: 1, runs: 2 }] }), /\(80 %\).*is met; tasks with a run that did not: 2 \(1\/2\)\.$/);
+    assert.equal(strictPassAtP0Line({ passed: 0, runs: 0, failedTasks: [] }), 'No RL run at p = 0 is in the store yet.');
   });
 });
