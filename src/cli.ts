@@ -233,7 +233,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       overrides: ['notebook-06', '{"langMdlProbeSize": 400}'],
       json: MDL_JSON,
       store: ['notebook 06', 'language_mdl'],
-      extra: [MODELS_DIR_FLAG],
+      extra: [MODELS_DIR_FLAG, { name: 'model', key: 'model', type: 'string', doc: "pretrained (default): the pre-trained LM; random: notebook 06's control, an untrained model of the same shape (GPT-2 init, seed langMdlRandomInitSeed)" }],
       force: 'recompute',
     }),
     async run(values, io) {

@@ -37,6 +37,21 @@ describe('cli language-mdl and language-sft', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), json);
   });
 
+  it('language-mdl --model random probes the untrained control of the same shape: its own key in the same store', async () => {
+    const store = path.join(tmp, 'mdl-store');
+    const args = ['language-mdl', '--task', '22', '--feature', 't', '--seed', '1', '--preset', 'smoke', '--overrides', MDL, '--results-dir', store, '--models-dir', models];
+    const pretrained = await inProcess(args);
+    const random = await inProcess([...args, '--model', 'random']);
+    assert.equal(random.code, EXIT_OK, random.err.join('\n'));
+    const key = (line: string) => /task22\/t\/lm-[0-9a-f]{12}\/seed1/.exec(line)?.[0];
+    assert.match(pretrained.out[0], /^reused /);
+    assert.match(random.out[0], /^computed task22\/t\/lm-[0-9a-f]{12}\/seed1/);
+    assert.notEqual(key(random.out[0]), key(pretrained.out[0]), 'the control records the untrained weights');
+    const again = await inProcess([...args, '--model', 'random']);
+    assert.match(again.out[0], /^reused /);
+    assert.equal(key(again.out[0]), key(random.out[0]));
+  });
+
   it('language-sft writes {config, errors, accuracy, lossNatsPerEpoch} on the same model folder', async () => {
     const out = path.join(tmp, 'sft.json');
     const r = await inProcess(['language-sft', '--task', '1', '--rate', '0.5', '--seed', '0', '--preset', 'smoke', '--overrides', SFT, '--out', out, '--results-dir', path.join(tmp, 'sft-store'), '--models-dir', models]);
@@ -54,6 +69,7 @@ describe('cli language-mdl and language-sft', () => {
       [['language-mdl', '--task', '1', '--feature', 'x', '--seed', '0', '--out', out], /feature: 'x' is not allowed; expected one of 's', 't'/],
       [['language-mdl', '--task', '1', '--feature', 's'], /seed: missing; expected --seed <probe seed, integer >= 0>/],
       [['language-sft', '--task', '1', '--rate', '1.5', '--seed', '0', '--out', out], /rate: 1\.5 is outside \[0, 1\]/],
+      [['language-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--model', 'untrained', '--out', out], /model: 'untrained' is not allowed; expected one of 'pretrained', 'random'/],
     ];
     for (const [args, message] of cases) {
       const r = await inProcess([...args, '--models-dir', path.join(tmp, 'never')]);

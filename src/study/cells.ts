@@ -9,6 +9,8 @@ import { toyMdlCells } from './extractability/toy/grid';
 import { TOY_MDL_PARAMS } from './extractability/toy/schema';
 import { languageMdlCells } from './extractability/language/grid';
 import { LANGUAGE_MDL_PARAMS } from './extractability/language/schema';
+import type { LanguageMdlCellConfig } from './extractability/language/probe';
+import { randomInitInputs, type ProbedModel } from './extractability/language/random_init';
 import { TOY_HYPOTHESES_PARAMS } from './extension/schema';
 import { toyRlBalancedCells } from './extension/synthetic_runs';
 import { toyExtensionTask, toyRlPairCells } from './rl/toy/grid';
@@ -95,7 +97,18 @@ export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
   'language-mdl': (preset, overrides = {}) => {
     const o = own(LANGUAGE_MDL_PARAMS, overrides);
     const p = resolve(LANGUAGE_MDL_PARAMS, preset, o);
-    return withModel(preset, overrides, (lm) => languageMdlCells(p, lm).map((c) => ({ ...c, argv: ['language-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...common(preset, o)] })));
+    const argv = (c: { config: LanguageMdlCellConfig }, model: ProbedModel) => ['language-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...(model === 'random' ? ['--model', 'random'] : []), ...common(preset, o)];
+    // Notebook 06's cells: the pre-trained model's, then the random-initialisation control's (its own seeds).
+    return withModel(preset, overrides, (lm) => {
+      const pretrained = p.langMdlModels.includes('pretrained') ? languageMdlCells(p, lm).map((c) => ({ ...c, argv: argv(c, 'pretrained') })) : [];
+      if (!p.langMdlModels.includes('random')) return pretrained;
+      const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
+      try {
+        return [...pretrained, ...languageMdlCells({ ...p, langMdlSeeds: p.langMdlRandomSeeds }, control).map((c) => ({ ...c, argv: argv(c, 'random') }))];
+      } finally {
+        control.model.dispose();
+      }
+    });
   },
   'language-rl': (preset, overrides = {}) => {
     const o = own(LANGUAGE_RL_PARAMS, overrides);

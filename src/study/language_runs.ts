@@ -13,7 +13,7 @@ import { sftRunOf } from '../hypotheses/runs';
 import type { FinetuneResult } from '../sft/classifier_finetune';
 import { languageExtractabilityTable, languageMdlCells, languageMdlStore } from './extractability/language/grid';
 import type { LanguageMdlCellConfig, LanguageMdlCellResult } from './extractability/language/probe';
-import { randomInitInputs } from './extractability/language/random_control';
+import { randomInitInputs } from './extractability/language/random_init';
 import type { LanguageHypothesesParamValues } from './language_hypotheses_schema';
 import { languageModelDir, loadOrTrainLanguageModel } from './pretraining/model';
 import { languageRlCells, languageRlStore } from './rl/language/grid';

@@ -4,7 +4,9 @@ import { initBackend } from '../../src/backend';
 import { checkFlagValues, COMMANDS, parseFlags } from '../../src/cli';
 import { STEP_CELLS, type StepCell } from '../../src/study/cells';
 import { toyMdlCommandCell } from '../../src/study/extractability/toy/grid';
-import { languageMdlCommandCell } from '../../src/study/extractability/language/grid';
+import { languageMdlCells, languageMdlCommandCell } from '../../src/study/extractability/language/grid';
+import { LANGUAGE_MDL_PARAMS } from '../../src/study/extractability/language/schema';
+import { randomInitInputs } from '../../src/study/extractability/language/random_init';
 import { toyRlCommandCell } from '../../src/study/rl/toy/grid';
 import { languageRlCommandCell } from '../../src/study/rl/language/grid';
 import { toySftCommandCell } from '../../src/study/sft/toy/grid';
@@ -27,7 +29,7 @@ before(async () => {
 after(() => lm?.model.dispose());
 
 /** The cell the command of `argv` computes, from the CLI-parsed flags. */
-function commandCell(argv: readonly string[]): { key: string; config: unknown } {
+async function commandCell(argv: readonly string[]): Promise<{ key: string; config: unknown }> {
   const [name, ...args] = argv;
   const command = COMMANDS[name];
   assert.ok(command, `unknown command ${name}`);
@@ -62,7 +64,7 @@ describe('STEP_CELLS at the smoke preset', () => {
       assert.ok(cells.length > 0);
       assert.equal(new Set(cells.map((c) => c.key)).size, cells.length, 'keys unique within the step');
       for (const cell of cells) {
-        const parsed = commandCell(cell.argv);
+        const parsed = await commandCell(cell.argv);
         assert.equal(parsed.key, storeKey(step, cell.key), cell.argv.join(' '));
         assert.deepEqual(json(parsed.config), json(cell.config), cell.argv.join(' '));
       }
@@ -99,8 +101,28 @@ describe('STEP_CELLS at the smoke preset', () => {
   it('passes overrides on: a toy-rl cell with an override parses into the overridden configuration', async () => {
     const [cell] = await STEP_CELLS['toy-rl']('smoke', { rlIterations: 3, langRlSteps: 7 });
     assert.ok(cell.argv.includes('{"rlIterations":3}'), cell.argv.join(' '));
-    const parsed = commandCell(cell.argv) as { config: { ppo: { nIterations: number } } };
+    const parsed = (await commandCell(cell.argv)) as { config: { ppo: { nIterations: number } } };
     assert.equal(parsed.config.ppo.nIterations, 3);
     assert.deepEqual(json(parsed.config), json(cell.config));
+  });
+
+  it("language-mdl lists notebook 06's random-initialisation control beside the pre-trained probes (--model random)", async () => {
+    const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'smoke', env: {} });
+    assert.ok(p.langMdlModels.includes('random'), 'the smoke preset probes the control');
+    const cells = await STEP_CELLS['language-mdl']('smoke');
+    const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
+    try {
+      const expected = [...languageMdlCells(p, lm), ...languageMdlCells({ ...p, langMdlSeeds: p.langMdlRandomSeeds }, control)];
+      assert.deepEqual(cells.map((c) => c.key), expected.map((c) => c.key));
+      const random = cells.filter((c) => c.argv.includes('random'));
+      assert.equal(random.length, p.langMdlTasks.length * 2 * p.langMdlRandomSeeds.length);
+      // The control's runs record the untrained model's weights, so their keys differ from the pre-trained ones.
+      assert.equal(new Set(cells.map((c) => c.key)).size, cells.length);
+    } finally {
+      control.model.dispose();
+    }
+    const onlyPretrained = await STEP_CELLS['language-mdl']('smoke', { langMdlModels: ['pretrained'] });
+    assert.equal(onlyPretrained.length, languageMdlCells(p, lm).length);
+    assert.ok(onlyPretrained.every((c) => !c.argv.includes('random')));
   });
 });

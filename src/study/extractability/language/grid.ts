@@ -16,6 +16,8 @@ import { getPrefixTask } from '../../../tasks/language/prefix_tasks';
 import { identityTag, modelDirs, withLanguageModel, type LanguageModelInputs } from '../../pretraining/model_inputs';
 import { languageMdlCellConfig, languageMdlProbingSet, runLanguageMdlCell, type LanguageMdlCellConfig, type LanguageMdlCellResult, type LanguageMdlGridParams } from './probe';
 import { LANGUAGE_MDL_PARAMS, type LanguageMdlParamValues } from './schema';
+import { PROBED_MODELS, randomInitInputs } from './random_init';
+import { oneOf } from '../../../util/assert';
 import { type GridCell, type GridResult } from '../../../io/run_store';
 import { runSteppedGridCountingReuse, type SteppedProgress } from '../../grid_progress';
 import { resolveParams } from '../../params/resolve';
@@ -178,6 +180,22 @@ export function languageProbingExamples(p: LanguageMdlGridParams, inputs: Pick<L
 export interface LanguageMdlCommandRequest extends ProbeRunRequest {
   /** Folder holding the pre-trained model's `lm/` and `tokenizer/`; default `datasets/models/<preset>`. */
   readonly modelsDir?: unknown;
+  /** 'pretrained' (default) or 'random': the untrained control of the same shape (seed `langMdlRandomInitSeed`). */
+  readonly model?: unknown;
+}
+
+/**
+ * Runs `body` on the model a command asks for: `lm` itself, or the random-initialisation control
+ * built from it (disposed after `body`, also on error).
+ */
+async function withProbedModel<T>(req: LanguageMdlCommandRequest, p: LanguageMdlParamValues, lm: LanguageModelInputs, body: (inputs: LanguageModelInputs) => T | Promise<T>): Promise<T> {
+  if (oneOf('model', req.model ?? 'pretrained', PROBED_MODELS) === 'pretrained') return body(lm);
+  const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
+  try {
+    return await body(control);
+  } finally {
+    control.model.dispose();
+  }
 }
 
 /**
@@ -190,17 +208,30 @@ export async function runLanguageMdlCommand(req: LanguageMdlCommandRequest, lm?:
   const { out, resultsDir, force, preset, overrides } = checkLanguageMdlRequest(req);
   const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset, overrides, env: {} });
   await initBackend();
-  return withLanguageModel(p, { lm, dirs }, (inputs) => {
-    const cell = languageMdlCommandCell(req, inputs);
-    return runSingleCell(cell, storeAt(resultsDir, () => languageMdlStore(preset)), () => runLanguageMdlCell(cell.config, inputs), { force, out, json: (_c, r) => onlineCodeJson(r.online) });
-  });
+  oneOf('model', req.model ?? 'pretrained', PROBED_MODELS); // a bad value stops before the model is loaded
+  return withLanguageModel(p, { lm, dirs }, (loaded) =>
+    withProbedModel(req, p, loaded, (inputs) => {
+      const cell = languageMdlCellOf(req, inputs);
+      return runSingleCell(cell, storeAt(resultsDir, () => languageMdlStore(preset)), () => runLanguageMdlCell(cell.config, inputs), { force, out, json: (_c, r) => onlineCodeJson(r.online) });
+    }),
+  );
 }
 
 const checkLanguageMdlRequest = (req: LanguageMdlCommandRequest) => checkProbeRequest(req, '1, 2, 5, 22 or 23 (or another prefix task id)', (t) => getPrefixTask(t).id, LANGUAGE_MDL_FEATURES);
 
-/** The cell (key and configuration) a `language-mdl` command line computes on the pre-trained model of `inputs`. */
-export function languageMdlCommandCell(req: LanguageMdlCommandRequest, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>): GridCell<LanguageMdlCellConfig> {
+/** The cell (key and configuration) of a `language-mdl` command line on the model `inputs` holds. */
+function languageMdlCellOf(req: LanguageMdlCommandRequest, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>): GridCell<LanguageMdlCellConfig> {
   const { task, feature, seed, preset, overrides } = checkLanguageMdlRequest(req);
   const config = languageMdlCellConfig(resolveParams(LANGUAGE_MDL_PARAMS, { preset, overrides, env: {} }), inputs, task, feature, seed);
   return { key: languageMdlCellKey(config), config };
+}
+
+/**
+ * The cell (key and configuration) a `language-mdl` command line computes, given the pre-trained
+ * model `lm`: on `lm` itself, or with `--model random` on the untrained control built from it.
+ */
+export async function languageMdlCommandCell(req: LanguageMdlCommandRequest, lm: LanguageModelInputs): Promise<GridCell<LanguageMdlCellConfig>> {
+  const { preset, overrides } = checkLanguageMdlRequest(req);
+  const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset, overrides, env: {} });
+  return withProbedModel(req, p, lm, (inputs) => languageMdlCellOf(req, inputs));
 }

@@ -6,25 +6,12 @@
  * weights hash, so they sit in the same store under their own keys and never mix with the
  * pre-trained model's.
  */
-import { GPT } from '../../../models/gpt';
 import type { TaskExtractabilityRow } from '../../../hypotheses/runs';
-import { createRng } from '../../../util/rng';
 import type { LanguageModelInputs } from '../../pretraining/model_inputs';
+import { randomInitInputs, type ProbedModel } from './random_init';
 import { languageExtractabilityTable, languageMdlCells, runLanguageMdlGrid, type LanguageMdlGridOptions, type LanguageMdlRun } from './grid';
 import type { LanguageMdlParamValues } from './schema';
 
-/** The two models probed. */
-export type ProbedModel = 'pretrained' | 'random';
-
-/** An untrained model of `lm`'s shape (same config, GPT-2 init from `seed`); the caller disposes it. */
-export function randomInitModel(lm: GPT, seed: number): GPT {
-  return GPT.init(lm.config, createRng(`random-init-control/${seed}`));
-}
-
-/** The inputs of the control: `lm`'s tokenizer and corpus with an untrained model (`model` is new; the caller disposes it). */
-export function randomInitInputs(lm: LanguageModelInputs, seed: number): LanguageModelInputs {
-  return { model: randomInitModel(lm.model, seed), tokenizer: lm.tokenizer, corpus: lm.corpus };
-}
 
 /**
  * Runs (or reuses) the MDL grid on every model of `p.langMdlModels`: the pre-trained one with

@@ -10,6 +10,7 @@
 import { LANGUAGE_TASK_IDS } from '../../../tasks/language/prefix_tasks';
 import { LANGUAGE_MODEL_PARAMS } from '../../pretraining/schema';
 import { GRID_JOBS_PARAMS, int, list, num, choice, type ParamSchema, type ParamsOf } from '../../params/presets';
+import { PROBED_MODELS, type ProbedModel } from './random_init';
 
 /** The tasks of the study's figures. */
 export const FIGURE_TASKS = [1, 2, 5, 22, 23];
@@ -84,10 +85,10 @@ export const LANGUAGE_MDL_PARAMS = {
   },
   langMdlModels: {
     doc: "models probed (paper: 'pretrained' only): 'pretrained' (the study's) and 'random', a control the study did not run: an untrained model of the same shape (GPT-2 init, seeded by langMdlRandomInitSeed), so the effect of pre-training on extractability shows",
-    smoke: ['pretrained', 'random'] as ('pretrained' | 'random')[],
-    laptop: ['pretrained', 'random'] as ('pretrained' | 'random')[],
-    paper: ['pretrained', 'random'] as ('pretrained' | 'random')[],
-    check: list(choice(['pretrained', 'random'] as const)),
+    smoke: [...PROBED_MODELS] as ProbedModel[],
+    laptop: [...PROBED_MODELS] as ProbedModel[],
+    paper: [...PROBED_MODELS] as ProbedModel[],
+    check: list(choice(PROBED_MODELS)),
   },
   langMdlRandomSeeds: {
     doc: "probe seeds of the 'random' control (paper: no control; here 3 seeds; laptop: one seed, to keep notebook 06 within its budget; the control's point is the size of the gap, not its spread)",
