@@ -9,7 +9,7 @@ import * as path from 'path';
 import { MANIFEST_FILE } from '../io/manifest';
 import type { LanguageCoverage } from '../hypotheses/language_results_report';
 import type { LanguageInputs } from '../hypotheses/language_analysis';
-import { sftRunOf } from '../hypotheses/runs';
+import { sftRunOf, type TaskExtractabilityRow } from '../hypotheses/runs';
 import type { FinetuneResult } from '../sft/classifier_finetune';
 import { languageExtractabilityTable, languageMdlCells, languageMdlStore } from './extractability/language/grid';
 import type { LanguageMdlCellConfig, LanguageMdlCellResult } from './extractability/language/probe';
@@ -22,7 +22,7 @@ import { languageSftCells, languageSftStore } from './sft/language/grid';
 import type { LanguageSftConfig } from './sft/language/run';
 
 /** The loaded inputs of the language analysis with the coverage of each grid, or null when the preset has no cached model. */
-export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage } | null> {
+export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; randomInitExtractability: TaskExtractabilityRow[] } | null> {
   if (p.hfModelDir === null && !fs.existsSync(path.join(languageModelDir(p.preset), MANIFEST_FILE))) return null;
   const lm = await loadOrTrainLanguageModel(p);
   const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
@@ -41,6 +41,7 @@ export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promis
         rl: rl.runs.map((r) => ({ task: r.config.data.task, rate: r.config.data.rate, seed: r.config.seed, reused: r.reused, wallMs: r.wallMs, result: r.result })),
         sft: sft.runs.map(sftRunOf),
       },
+      randomInitExtractability: languageExtractabilityTable(random.runs),
       coverage: {
         MDL: count(mdl.runs.length, mdl.runs.length + mdl.missing.length),
         'random-init MDL': count(random.runs.length, randomCells.length),
