@@ -69,7 +69,7 @@ export const LANGUAGE_RL_PARAMS = {
     check: int(1, 4096),
   },
   langRlSteps: {
-    doc: 'PPO steps per run, each on the next batch of the shuffled training prompts, one pass (paper: 24,576 / 256 = 96; laptop: 240 x 32 = 7,680 prompts; measured with 8-token responses scored on the response, task 1 at p = 0: the training reward stays near 0 for ~100 steps, then rises; at 160 steps both = 0.70, at 240 both/neither = 0.93/0.79 (seed 0) and 0.72/0.73 (seed 1), both passing the strict filter; task 2 did not learn in 240 steps; ~2.1 s per step with two runs sharing 2 loaded cores)',
+    doc: 'PPO steps per run, each on the next batch of the shuffled training prompts, one pass (paper: 24,576 / 256 = 96; laptop: 240 x 32 = 7,680 prompts; measured with 8-token responses scored on the response, task 1 at p = 0: the training reward stays near 0 for ~100 steps, then rises; at 160 steps both = 0.70, at 240 both/neither = 0.93/0.79 (seed 0) and 0.72/0.73 (seed 1), both passing the strict filter; task 2 did not learn in 240 steps; ~2.1 s per step with two runs sharing 2 loaded cores. Measured 2026-12-05 over all 10 tasks at p = 0, seeds 0 and 1: about half the runs pass the strict filter at 240 steps (README results paragraph); the training reward of the failed runs stays near 0 longer (task 6 seed 0 takes off at ~240 steps), and at 480 steps tasks 6 and 22 seed 0 pass (both 0.76 / 0.81, neither 0.84 / 1.01), while lr 6e-4 at 240 steps does not pass them: 240 steps is too short a budget for the slow tasks, and 480 would double the PPO time of the language half)',
     smoke: 2,
     laptop: 240,
     paper: 96,
