@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readCellsFile, type GridCellCommand } from '../grid/cells';
 import { coreCount, runCells, threadEnv, type SpawnSpec } from '../grid/worker_pool';
+import { median } from '../stats/describe';
 
 /** Wall times of one grid run serially and with two workers. */
 export interface GridJobsBench {
@@ -58,10 +59,6 @@ export interface StartupBench {
   readonly backendMs: number;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** Times `node --import tsx src/bench/startup_probe.ts` from `repoRoot` with `threads` TF threads. */
 export async function benchStartup(repoRoot: string, rounds = 3, threads = 1): Promise<StartupBench> {

@@ -7,6 +7,7 @@
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import type { TorchServer } from './torch_server';
+import { median } from '../stats/describe';
 
 /** One workload, built on both sides with the same shapes and the same work per call. */
 export interface BenchLine {
@@ -44,13 +45,6 @@ export interface PairedResult {
   readonly leakedTensors: number;
 }
 
-/** Median of `xs` (mean of the middle two for an even count); NaN for none. */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /**
  * Throughput ratio of each pair, tfjs / PyTorch = PyTorch ms / tfjs ms (the same tokens on both

@@ -5,6 +5,7 @@
  */
 import type { LanguageAnalysis } from './language_analysis';
 import { STRICT_PASS_GOAL_AT_P0, type StrictPassAtP0 } from './language_filters';
+import { randomInitControlLine } from './random_init_control';
 import type { TaskExtractabilityRow } from './runs';
 import { formatStat } from './verdict';
 
@@ -29,25 +30,6 @@ export function strictPassAtP0Line(s: StrictPassAtP0, goal = STRICT_PASS_GOAL_AT
   const met = share >= goal ? 'met' : 'NOT met';
   const failed = s.failedTasks.length === 0 ? '' : `; tasks with a run that did not: ${s.failedTasks.map((t) => `${t.task} (${t.passed}/${t.runs})`).join(', ')}`;
   return `At p = 0, ${s.passed} of ${s.runs} runs (${Math.round(100 * share)} %) learned the task by the strict filter; the goal of at least ${Math.round(100 * goal)} % is ${met}${failed}.`;
-}
-
-/**
- * One sentence on the random-initialisation control (not in the study): relative extractability
- * MDL(s)/MDL(t) on the untrained model beside the pre-trained one, and in how many tasks pre-training
- * raised it (log-ratio gain above 0: t became relatively more extractable). Tasks without both rows are left out.
- */
-export function randomInitControlLine(pretrained: readonly TaskExtractabilityRow[], random: readonly TaskExtractabilityRow[]): string {
-  const pairs = pretrained.flatMap((a) => {
-    const b = random.find((r) => r.task === a.task);
-    return b && Number.isFinite(a.relMdl) && Number.isFinite(b.relMdl) ? [{ pre: a.relMdl, rand: b.relMdl, gain: Math.log(a.relMdl) - Math.log(b.relMdl) }] : [];
-  });
-  if (pairs.length === 0) return 'Random-initialisation control: no task has MDL runs on both the pre-trained and the untrained model yet.';
-  const range = (xs: number[]) => `${formatStat(Math.min(...xs))}-${formatStat(Math.max(...xs))}`;
-  const gains = pairs.map((p) => p.gain).sort((x, y) => x - y);
-  const mid = gains.length / 2;
-  const median = gains.length % 2 ? gains[Math.floor(mid)] : (gains[mid - 1] + gains[mid]) / 2;
-  const raised = gains.filter((g) => g > 0).length;
-  return `Random-initialisation control (not in the study): on an untrained model of the same shape, MDL(s)/MDL(t) spans ${range(pairs.map((p) => p.rand))} over ${pairs.length} tasks (pre-trained: ${range(pairs.map((p) => p.pre))}); pre-training raised it, making t relatively more extractable, in ${raised} of ${pairs.length} tasks (median log-ratio gain ${formatStat(median)}).`;
 }
 
 /** The paragraph for `preset`: coverage, the filters' counts, the primary tests and their verdicts, the secondary all-runs H1 test. */

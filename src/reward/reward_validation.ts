@@ -7,6 +7,7 @@
 import { afinnScore } from './afinn_scorer';
 import { rewardAgreement, signAgreement } from './reward_agreement';
 import { labelledSentimentSentences, type LabelledSentence } from './sentiment_sentences';
+import { median } from '../stats/describe';
 
 /** One row of the validation table (a type alias so rows pass to `showTable`). */
 export type RewardValidationRow = { check: string; n: number; accuracy: number; 'balanced accuracy': number; 'Cohen kappa': number; note: string };
@@ -41,13 +42,6 @@ export function rewardValidationRows(score: (texts: readonly string[]) => number
   return rows;
 }
 
-/** The median of `xs` (NaN for none). */
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /**
  * What the normalisation scale `scale` means on held-out scores: a run passes the 0.7 threshold

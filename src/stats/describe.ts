@@ -1,5 +1,5 @@
 /**
- * Descriptive statistics for reporting scores: mean, sample variance and standard deviation
+ * Descriptive statistics for reporting scores: mean, median, sample variance and standard deviation
  * (n - 1 denominator, numpy `ddof=1`) and the standard error of the mean (scipy.stats.sem default).
  */
 import { checkSample } from './sample_checks';
@@ -10,6 +10,14 @@ export function mean(values: readonly number[]): number {
   let sum = 0;
   for (const v of values) sum += v;
   return sum / values.length;
+}
+
+/** Median of `xs` (mean of the middle two for an even count, as numpy.median); NaN for none. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Sample variance with the n - 1 (Bessel) denominator; needs at least 2 values. */

@@ -53,6 +53,6 @@ export {
 export type { BootstrapOptions, BootstrapInterval, BootstrapPieces, ColumnsStatistic, Stratum } from './bootstrap';
 export { fitBinomialGlm, predictBinomialGlm } from './glm';
 export type { BinomialGlmOptions, BinomialGlmFit, BinomialGlmPrediction } from './glm';
-export { mean, sampleVariance, sampleStd, sem } from './describe';
+export { mean, median, sampleVariance, sampleStd, sem } from './describe';
 export { averageRanks, tieGroupSizes, hasTies } from './ranks';
 export { normalCdf, normalQuantile, studentTSf, regularizedIncompleteBeta, logGamma } from './distributions';

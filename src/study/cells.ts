@@ -11,6 +11,7 @@ import { languageMdlCells } from './extractability/language/grid';
 import { LANGUAGE_MDL_PARAMS } from './extractability/language/schema';
 import type { LanguageMdlCellConfig } from './extractability/language/probe';
 import { randomInitInputs, type ProbedModel } from './extractability/language/random_init';
+import { randomInitMdlCells } from './extractability/language/random_control';
 import { TOY_HYPOTHESES_PARAMS } from './extension/schema';
 import { toyRlBalancedCells } from './extension/synthetic_runs';
 import { toyExtensionTask, toyRlPairCells } from './rl/toy/grid';
@@ -104,7 +105,7 @@ export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
       if (!p.langMdlModels.includes('random')) return pretrained;
       const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
       try {
-        return [...pretrained, ...languageMdlCells({ ...p, langMdlSeeds: p.langMdlRandomSeeds }, control).map((c) => ({ ...c, argv: argv(c, 'random') }))];
+        return [...pretrained, ...randomInitMdlCells(p, control).map((c) => ({ ...c, argv: argv(c, 'random') }))];
       } finally {
         control.model.dispose();
       }

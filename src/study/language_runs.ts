@@ -14,6 +14,7 @@ import type { FinetuneResult } from '../sft/classifier_finetune';
 import { languageExtractabilityTable, languageMdlCells, languageMdlStore } from './extractability/language/grid';
 import type { LanguageMdlCellConfig, LanguageMdlCellResult } from './extractability/language/probe';
 import { randomInitInputs } from './extractability/language/random_init';
+import { randomInitMdlCells } from './extractability/language/random_control';
 import type { LanguageHypothesesParamValues } from './language_hypotheses_schema';
 import { languageModelDir, loadOrTrainLanguageModel } from './pretraining/model';
 import { languageRlCells, languageRlStore } from './rl/language/grid';
@@ -28,7 +29,7 @@ export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promis
   const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
   try {
     const mdl = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(languageMdlCells(p, lm));
-    const randomCells = p.langMdlModels.includes('random') ? languageMdlCells({ ...p, langMdlSeeds: p.langMdlRandomSeeds }, control) : [];
+    const randomCells = p.langMdlModels.includes('random') ? randomInitMdlCells(p, control) : [];
     const random = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(randomCells);
     const rlCells = languageRlCells(p, lm);
     const rl = languageRlStore(p.preset).loadExisting<LanguageRlConfig, LanguageRlResult>(rlCells);

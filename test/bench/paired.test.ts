@@ -1,14 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, pairedRatios, pairedTable, type PairedResult } from '../../src/bench/paired';
+import { pairedRatios, pairedTable, type PairedResult } from '../../src/bench/paired';
 
 describe('paired bench arithmetic', () => {
-  it('takes the median of an odd and of an even count', () => {
-    assert.equal(median([3, 1, 2]), 2);
-    assert.equal(median([4, 1, 3, 2]), 2.5);
-    assert.ok(Number.isNaN(median([])));
-  });
-
   it('gives tfjs / PyTorch throughput per pair as PyTorch ms over tfjs ms, with median, min and max', () => {
     // Pair 2 ran under load on both sides: its absolute times double, its ratio does not move.
     const r = pairedRatios([10, 20, 8], [20, 40, 4]);

@@ -118,19 +118,3 @@ describe('strict filter at p = 0 against the goal', () => {
     assert.equal(strictPassAtP0Line({ passed: 0, runs: 0, failedTasks: [] }), 'No RL run at p = 0 is in the store yet.');
   });
 });
-
-describe('random-initialisation control line', () => {
-  it('gives the ranges on both models, how many tasks pre-training raised MDL(s)/MDL(t), and the median log-ratio gain', async () => {
-    const { randomInitControlLine } = await import('../../src/hypotheses/language_results_report');
-    // Gains: log(2/1) = 0.693, log(0.5/1) = -0.693, log(3/1) = 1.099; task 4 has no random-init row and is left out.
-    const pretrained = [ext(1, 2), ext(2, 0.5), ext(3, 3), ext(4, 10)];
-    const random = [ext(1, 1), ext(2, 1), ext(3, 1)];
-    assert.equal(
-      randomInitControlLine(pretrained, random),
-      'Random-initialisation control (not in the study): on an untrained model of the same shape, MDL(s)/MDL(t) spans 1-1 over 3 tasks (pre-trained: 0.5-3); pre-training raised it, making t relatively more extractable, in 2 of 3 tasks (median log-ratio gain 0.693).',
-    );
-    // An even count takes the mean of the middle two gains: (log 2 + log 3) / 2 over tasks 1 and 3 -> 0.896.
-    assert.match(randomInitControlLine([ext(1, 2), ext(3, 3)], random), /in 2 of 2 tasks \(median log-ratio gain 0\.896\)/);
-    assert.match(randomInitControlLine(pretrained, []), /no task has MDL runs on both/);
-  });
-});

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, sampleStd, sampleVariance, sem } from '../../src/stats/describe';
+import { mean, median, sampleStd, sampleVariance, sem } from '../../src/stats/describe';
 import { assertClose, loadFixture } from './stats_test_utils';
 
 const fx = loadFixture('describe.json');
@@ -13,6 +13,12 @@ describe('describe', () => {
       assertClose(sampleStd(c.values), c.std, 1e-14, 0, 'std');
       assertClose(sem(c.values), c.sem, 1e-14, 0, 'sem');
     }
+  });
+
+  it('takes the median of an odd and of an even count (the bench, reward validation and report lines share it)', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.ok(Number.isNaN(median([])));
   });
 
   it('uses the n - 1 denominator: sem([1, 3]) = 1', () => {

@@ -16,7 +16,7 @@ import { getPrefixTask } from '../../../tasks/language/prefix_tasks';
 import { identityTag, modelDirs, withLanguageModel, type LanguageModelInputs } from '../../pretraining/model_inputs';
 import { languageMdlCellConfig, languageMdlProbingSet, runLanguageMdlCell, type LanguageMdlCellConfig, type LanguageMdlCellResult, type LanguageMdlGridParams } from './probe';
 import { LANGUAGE_MDL_PARAMS, type LanguageMdlParamValues } from './schema';
-import { PROBED_MODELS, randomInitInputs } from './random_init';
+import { PROBED_MODELS, randomInitInputs, type ProbedModel } from './random_init';
 import { oneOf } from '../../../util/assert';
 import { type GridCell, type GridResult } from '../../../io/run_store';
 import { runSteppedGridCountingReuse, type SteppedProgress } from '../../grid_progress';
@@ -184,12 +184,15 @@ export interface LanguageMdlCommandRequest extends ProbeRunRequest {
   readonly model?: unknown;
 }
 
+/** The `--model` of a command: 'pretrained' unless given; one line naming the allowed values otherwise. */
+const probedModelOf = (req: LanguageMdlCommandRequest): ProbedModel => oneOf('model', req.model ?? 'pretrained', PROBED_MODELS);
+
 /**
- * Runs `body` on the model a command asks for: `lm` itself, or the random-initialisation control
- * built from it (disposed after `body`, also on error).
+ * Runs `body` on `model`: the pre-trained `lm` itself, or the random-initialisation control built
+ * from it (disposed after `body`, also on error).
  */
-async function withProbedModel<T>(req: LanguageMdlCommandRequest, p: LanguageMdlParamValues, lm: LanguageModelInputs, body: (inputs: LanguageModelInputs) => T | Promise<T>): Promise<T> {
-  if (oneOf('model', req.model ?? 'pretrained', PROBED_MODELS) === 'pretrained') return body(lm);
+async function withProbedModel<T>(model: ProbedModel, p: LanguageMdlParamValues, lm: LanguageModelInputs, body: (inputs: LanguageModelInputs) => T | Promise<T>): Promise<T> {
+  if (model === 'pretrained') return body(lm);
   const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
   try {
     return await body(control);
@@ -208,9 +211,9 @@ export async function runLanguageMdlCommand(req: LanguageMdlCommandRequest, lm?:
   const { out, resultsDir, force, preset, overrides } = checkLanguageMdlRequest(req);
   const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset, overrides, env: {} });
   await initBackend();
-  oneOf('model', req.model ?? 'pretrained', PROBED_MODELS); // a bad value stops before the model is loaded
+  const model = probedModelOf(req); // a bad value stops before the model is loaded
   return withLanguageModel(p, { lm, dirs }, (loaded) =>
-    withProbedModel(req, p, loaded, (inputs) => {
+    withProbedModel(model, p, loaded, (inputs) => {
       const cell = languageMdlCellOf(req, inputs);
       return runSingleCell(cell, storeAt(resultsDir, () => languageMdlStore(preset)), () => runLanguageMdlCell(cell.config, inputs), { force, out, json: (_c, r) => onlineCodeJson(r.online) });
     }),
@@ -233,5 +236,5 @@ function languageMdlCellOf(req: LanguageMdlCommandRequest, inputs: Pick<Language
 export async function languageMdlCommandCell(req: LanguageMdlCommandRequest, lm: LanguageModelInputs): Promise<GridCell<LanguageMdlCellConfig>> {
   const { preset, overrides } = checkLanguageMdlRequest(req);
   const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset, overrides, env: {} });
-  return withProbedModel(req, p, lm, (inputs) => languageMdlCellOf(req, inputs));
+  return withProbedModel(probedModelOf(req), p, lm, (inputs) => languageMdlCellOf(req, inputs));
 }

@@ -20,4 +20,3 @@ export function randomInitModel(lm: GPT, seed: number): GPT {
 export function randomInitInputs(lm: LanguageModelInputs, seed: number): LanguageModelInputs {
   return { model: randomInitModel(lm.model, seed), tokenizer: lm.tokenizer, corpus: lm.corpus };
 }
-
