@@ -17,6 +17,7 @@ import { toyRlBalancedCells } from './extension/synthetic_runs';
 import { toyExtensionTask, toyRlPairCells } from './rl/toy/grid';
 import { toyMdlPairCells } from './extractability/toy/grid';
 import { resolveParams } from './params/resolve';
+import { ownOverrides } from './params/presets';
 import { loadOrTrainLanguageModel } from './pretraining/model';
 import { LANGUAGE_PRETRAINING_PARAMS } from './pretraining/schema';
 import { languageRlCells } from './rl/language/grid';
@@ -43,11 +44,10 @@ export type ListCells = (preset: string, overrides?: Readonly<Record<string, unk
 
 const common = (preset: string, overrides: Readonly<Record<string, unknown>>): string[] => ['--preset', preset, ...(Object.keys(overrides).length > 0 ? ['--overrides', JSON.stringify(overrides)] : [])];
 const resolve = <S extends Parameters<typeof resolveParams>[0]>(schema: S, preset: string, overrides: Readonly<Record<string, unknown>>) => {
-  const known = Object.fromEntries(Object.entries(overrides).filter(([k]) => k in schema));
-  return resolveParams(schema, { preset, overrides: known, env: {} });
+  return resolveParams(schema, { preset, overrides: ownOverrides(schema, overrides), env: {} });
 };
 /** The part of `overrides` a command of `schema` accepts (a command rejects other notebooks' keys). */
-const own = (schema: object, overrides: Readonly<Record<string, unknown>>): Record<string, unknown> => Object.fromEntries(Object.entries(overrides).filter(([k]) => k in schema));
+const own = ownOverrides;
 const rateSeedOf = (c: { data: { rate: number }; seed: number }) => ['--rate', String(c.data.rate), '--seed', String(c.seed)];
 
 async function withModel<T>(preset: string, overrides: Readonly<Record<string, unknown>>, body: (lm: Awaited<ReturnType<typeof loadOrTrainLanguageModel>>) => T): Promise<T> {

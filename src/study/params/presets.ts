@@ -20,13 +20,68 @@ export interface ParamSpec<T> {
   readonly check: (field: string, value: unknown) => T;
 }
 
+/**
+ * A schema: parameters grouped by the step and the configuration object that reads them. A group's
+ * keys are the field names of that object, so a parameter has one name from the parameters cell
+ * (`{ rl: { ppo: { learningRate: 1e-3 } } }`) to the configuration a run records
+ * (`config.ppo.learningRate`). Leaves are {@link ParamSpec}s; a group is a plain object of either.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ParamSchema = Readonly<Record<string, ParamSpec<any>>>;
+export type ParamSchema = { readonly [key: string]: ParamSpec<any> | ParamSchema };
+
+/** The resolved values of a schema (or of one of its groups), shaped as the schema. */
+export type ParamValues<S extends ParamSchema> = {
+  readonly [K in keyof S]: S[K] extends ParamSpec<infer T> ? T : S[K] extends ParamSchema ? ParamValues<S[K]> : never;
+};
 
 /** The resolved parameters of a schema, plus the preset they came from. */
-export type ParamsOf<S extends ParamSchema> = {
-  readonly [K in keyof S]: S[K] extends ParamSpec<infer T> ? T : never;
-} & { readonly preset: PresetName };
+export type ParamsOf<S extends ParamSchema> = ParamValues<S> & { readonly preset: PresetName };
+
+/** Whether a schema node is a parameter (a doc line and a check) rather than a group. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function isParamSpec(node: unknown): node is ParamSpec<any> {
+  return typeof node === 'object' && node !== null && typeof (node as { check?: unknown }).check === 'function' && typeof (node as { doc?: unknown }).doc === 'string';
+}
+
+/** Every parameter of a schema with its dotted path (`rl.ppo.learningRate`), in schema order. */
+export function schemaLeaves(schema: ParamSchema, prefix = ''): { path: string; spec: ParamSpec<unknown> }[] {
+  return Object.entries(schema).flatMap(([key, node]) => (isParamSpec(node) ? [{ path: prefix + key, spec: node }] : schemaLeaves(node, `${prefix}${key}.`)));
+}
+
+/** The value at a dotted path of a nested object (undefined when any step is missing). */
+export function valueAt(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+/** Whether a nested object holds a value at a dotted path. */
+export function hasValueAt(obj: unknown, path: string): boolean {
+  const keys = path.split('.');
+  let o: unknown = obj;
+  for (const k of keys) {
+    if (o === null || typeof o !== 'object' || Array.isArray(o) || !Object.prototype.hasOwnProperty.call(o, k)) return false;
+    o = (o as Record<string, unknown>)[k];
+  }
+  return true;
+}
+
+/**
+ * The part of a (nested) overrides object that `schema` knows: keys of other notebooks' schemas are
+ * dropped at every level (one overrides object serves every step of a grid).
+ */
+export function ownOverrides(schema: ParamSchema, overrides: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    const node = schema[key];
+    if (node === undefined) continue;
+    if (isParamSpec(node) || value === null || typeof value !== 'object' || Array.isArray(value)) {
+      out[key] = value;
+      continue;
+    }
+    const inner = ownOverrides(node, value as Record<string, unknown>);
+    if (Object.keys(inner).length > 0) out[key] = inner;
+  }
+  return out;
+}
 
 // ---- checks -------------------------------------------------------------------------------
 
