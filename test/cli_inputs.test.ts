@@ -19,7 +19,7 @@ describe('cli input checks', () => {
     ['an --out below a file', toyRl(path.join(file, 'run.json')), /^error: out: '.*' cannot be created: '.*a-file' is not a directory$/],
     ['a --results-dir that is a file', ['toy-sft', '--task', '1', '--rate', '0', '--seed', '0', '--out', path.join(tmp, 'o.json'), '--results-dir', file], /^error: results-dir: '.*' is not a directory; expected a folder path$/],
     ['a huge --train-size', ['toy-data', '--task', '1', '--rate', '0', '--train-size', '1e12', '--out', path.join(tmp, 'd')], /^error: train-size: 1000000000000 is above the largest allowed value 10000000/],
-    ['a __proto__ override', toyRl(path.join(tmp, 'o.json'), ['--overrides', '{"__proto__": {"rlIterations": 1}}']), /^error: overrides\.__proto__: key '__proto__' is not allowed/],
+    ['a __proto__ override', toyRl(path.join(tmp, 'o.json'), ['--overrides', '{"__proto__": {"toyRl": 1}}']), /^error: overrides\.__proto__: key '__proto__' is not allowed/],
     ['a constructor override', toyRl(path.join(tmp, 'o.json'), ['--overrides', '{"constructor": 1}']), /^error: overrides\.constructor: key 'constructor' is not allowed/],
   ];
   for (const [what, args, message] of cases) {

@@ -12,7 +12,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-toy-mdl-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** A tiny probe on 40 examples, so a run takes well under a second. */
-const TINY = JSON.stringify({ mdlProbeSize: 40, probeWidth: 8, probeHeads: 2, probeLayers: 1, probeFF: 16, probeEpochs: 1 });
+const TINY = JSON.stringify({ toyMdl: { data: { probeSize: 40 }, model: { config: { dModel: 8, nHead: 2, nLayer: 1, dFF: 16 } }, training: { epochs: 1 } } });
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
@@ -82,7 +82,7 @@ describe('cli toy-mdl', () => {
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '-1', ...out], 'error: seed: -1 is outside [0, 9007199254740991]'],
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--preset', 'huge', ...out], "error: preset: 'huge' is not allowed; expected one of 'smoke', 'laptop', 'paper'"],
       [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--probe', 'lstm', ...out], "error: probe: 'lstm' is not allowed; expected one of 'encoder', 'policy'"],
-      [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--overrides', '{"epochs": 3}', ...out], 'error: epochs: unknown parameter; expected one of tasks, dataSeed, vocab, length, mdlProbeSize, probeSeeds, probe, probeWidth, probeLayers, probeHeads, probeFF, probeEpochs, probeBatchSize, probeLearningRate, loveringVariant, curveTask, jobs'],
+      [['toy-mdl', '--task', '1', '--feature', 's', '--seed', '0', '--overrides', '{"epochs": 3}', ...out], 'error: epochs: unknown parameter; expected one of toyData, toyMdl, jobs'],
     ];
     for (const [args, message] of cases) {
       const r = await inProcess(args);

@@ -20,7 +20,7 @@ after(() => {
 });
 
 /** One PPO iteration of 8 episodes on a 1 x 32 policy: well under a second of training. */
-const TINY = JSON.stringify({ trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, rlIterations: 2, episodesPerIteration: 8, minibatchEpisodes: 4, ppoEpochs: 1 });
+const TINY = JSON.stringify({ toyData: { trainSize: 100, testSize: 8, probeSize: 10 }, toyRl: { evalPrompts: 8, ppo: { nIterations: 2, batchSize: 8, miniBatchSize: 4, ppoEpochs: 1 } } });
 
 describe('cli toy-rl', () => {
   it('writes {config, seed, steps, eval: {both, neither, s_only, t_only}, warnings}, and a rerun reuses the stored run', async () => {

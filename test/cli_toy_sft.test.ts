@@ -12,7 +12,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-toy-sft-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** 40 examples, one epoch, a 1 x 16 classifier: well under a second of training. */
-const TINY = JSON.stringify({ sftTrainSize: 40, sftEpochs: 1, testSize: 8, policyLayers: 1, policyWidth: 16, policyHeads: 2 });
+const TINY = JSON.stringify({ toySft: { data: { trainSize: 40 }, finetune: { epochs: 1 } }, toyData: { testSize: 8 }, toyRl: { model: { nLayer: 1, dModel: 16, nHead: 2 } } });
 
 describe('cli toy-sft', () => {
   it('writes {config, errors, accuracy, lossNatsPerEpoch} and fills the result store; a rerun reuses the stored run', async () => {

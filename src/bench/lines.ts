@@ -262,13 +262,13 @@ export function benchLines(quick: boolean): BenchLine[] {
   const toy = { ...GPT_CONFIGS.toyPolicy, dropout: 0 };
   const small = gptConfig(16, 16, 2, 128, 4);
   const tb = quick ? 32 : 256;
-  const rl = resolveParams(TOY_RL_PARAMS, { preset: 'laptop', env: {} }); // the laptop PPO line follows the preset
+  const { model: m, ppo } = resolveParams(TOY_RL_PARAMS, { preset: 'laptop', env: {} }).toyRl; // the laptop PPO line follows the preset
   return [
     gptTrainLine('toy-train', 'toy policy (4x256, vocab 12)', toy, tb, 15, quick ? 2 : 2),
     gptSampleLine('toy-sample', 'toy policy (4x256, vocab 12)', toy, tb, 10, 5, 2),
     gptTrainLine('small-train', 'small GPT (2x128, vocab 16)', small, 32, 16, 10),
     gptSampleLine('small-sample', 'small GPT (2x128, vocab 16)', small, 32, 8, 8, 5),
-    ...ppoLines('ppo-laptop', `PPO laptop (${rl.policyLayers}x${rl.policyWidth}, ${rl.episodesPerIteration} episodes)`, gptConfig(12, 15, rl.policyLayers, rl.policyWidth, rl.policyHeads), quick ? 32 : rl.episodesPerIteration, quick ? 16 : rl.minibatchEpisodes, quick ? 2 : rl.ppoEpochs, rl.learningRate),
+    ...ppoLines('ppo-laptop', `PPO laptop (${m.nLayer}x${m.dModel}, ${ppo.batchSize} episodes)`, gptConfig(12, 15, m.nLayer, m.dModel, m.nHead), quick ? 32 : ppo.batchSize, quick ? 16 : ppo.miniBatchSize, quick ? 2 : ppo.ppoEpochs, ppo.learningRate),
     ...(quick ? [] : ppoLines('ppo-paper', 'PPO paper (4x256, 409 episodes)', gptConfig(12, 15, 4, 256, 4), 409, 51, 5, 1e-4)),
     probeLine(quick),
     languagePpoLine(quick),

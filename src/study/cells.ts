@@ -80,14 +80,15 @@ export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
    */
   'toy-extension': async (preset, overrides = {}) => {
     const p = resolve(TOY_HYPOTHESES_PARAMS, preset, overrides);
-    const tasks = p.extensionTasks.map(toyExtensionTask);
+    const { rates, seeds } = p.toyExtension;
+    const tasks = p.toyExtension.tasks.map(toyExtensionTask);
     const taskOf = (key: string): string => key.split('/')[0].replace(/^task/, '');
     const oMdl = common(preset, own(TOY_MDL_PARAMS, overrides));
     const oRl = common(preset, own(TOY_RL_PARAMS, overrides));
     const oSft = common(preset, own(TOY_SFT_PARAMS, overrides));
-    const mdl = toyMdlPairCells(p, tasks, p.probeSeeds).map((c) => ({ ...c, key: `mdl/${c.key}`, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...oMdl] }));
-    const rl = toyRlPairCells(p, tasks, p.extensionRates, p.extensionSeeds).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', taskOf(c.key), ...rateSeedOf(c.config), ...oRl] }));
-    const sft = toySftCells(p, tasks, p.extensionRates, p.extensionSeeds).map((c) => ({ ...c, key: `sft/${c.key}`, argv: ['toy-sft', '--task', taskOf(c.key), ...rateSeedOf(c.config), ...oSft] }));
+    const mdl = toyMdlPairCells(p, tasks, p.toyMdl.seeds).map((c) => ({ ...c, key: `mdl/${c.key}`, argv: ['toy-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...oMdl] }));
+    const rl = toyRlPairCells(p, tasks, rates, seeds).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', taskOf(c.key), ...rateSeedOf(c.config), ...oRl] }));
+    const sft = toySftCells(p, tasks, rates, seeds).map((c) => ({ ...c, key: `sft/${c.key}`, argv: ['toy-sft', '--task', taskOf(c.key), ...rateSeedOf(c.config), ...oSft] }));
     const balanced = toyRlBalancedCells(p).map((c) => ({ ...c, key: `rl/${c.key}`, argv: ['toy-rl', '--task', taskOf(c.key), ...rateSeedOf(c.config), '--label-balance', 'balanced', ...oRl] }));
     return [...mdl, ...rl, ...sft, ...balanced];
   },

@@ -34,7 +34,7 @@ export function syntheticHypotheses(preset: PresetName): { rl: HypothesisTests |
   const mdl = attempt('synthetic MDL (notebook 02)', () => loadToyMdlResults(preset, p));
   const rl = attempt('synthetic RL (notebook 03)', () => loadToyRlResults(p));
   const sft = attempt('synthetic SFT (notebook 04)', () => loadToySftResults(p));
-  const rate0 = Math.min(...p.rlRates);
+  const rate0 = Math.min(...p.toyRl.rates);
   const extractability = mdl ? toyExtractabilityTable(mdl) : null;
   return {
     rl: extractability && rl ? hypothesisTests(extractability, rlFeatureUse(rl, rate0), h2Rows(rl)) : null,

@@ -23,7 +23,7 @@ import type { ProgressState } from '../../src/viz/progress_display';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const root = path.resolve(__dirname, '..', '..');
-const OVERRIDES = JSON.stringify({ rlTasks: [1], rlRates: [0], rlSeeds: [0, 1], rlIterations: 2, trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, episodesPerIteration: 8, minibatchEpisodes: 4, ppoEpochs: 1 });
+const OVERRIDES = JSON.stringify({ toyData: { trainSize: 100, testSize: 8, probeSize: 10 }, toyRl: { tasks: [1], rates: [0], seeds: [0, 1], evalPrompts: 8, ppo: { nIterations: 2, batchSize: 8, miniBatchSize: 4, ppoEpochs: 1 } } });
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'grid-e2e-'));
 const saved = process.env.STUDY_DATASETS_DIR;
 let cluster: LocalSlurm | undefined;

@@ -20,9 +20,9 @@ before(async () => {
   await initBackend();
 });
 
-/** A tiny run: 1 layer x 32, prompts of task 1 at rate 0.5. */
-function tinyConfig(overrides: Record<string, unknown> = {}, seed = 0): ToyRlConfig {
-  const p = resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: { trainSize: 200, testSize: 16, probeSize: 20, evalPrompts: 16, ...overrides }, env: {} });
+/** A tiny run: 1 layer x 32, prompts of task 1 at rate 0.5; `ppo` overrides the `toyRl.ppo` group. */
+function tinyConfig(ppo: Record<string, unknown> = {}, seed = 0): ToyRlConfig {
+  const p = resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: { toyData: { trainSize: 200, testSize: 16, probeSize: 20 }, toyRl: { evalPrompts: 16, ppo } }, env: {} });
   return toyRlConfig(p, 1, 0.5, seed);
 }
 
@@ -87,7 +87,7 @@ describe('decoupledWeightDecay + Adam', () => {
 describe('PPO on the toy task', () => {
   it('raises the mean reward on a trivial prompt set within a fixed budget', async () => {
     // Trivial: every prompt is a both-example (label 1: write an ascending run); 1 layer x 32, 25 iterations.
-    const cfg = tinyConfig({ rlIterations: 25, episodesPerIteration: 64, minibatchEpisodes: 32, ppoEpochs: 4, learningRate: 3e-3 });
+    const cfg = tinyConfig({ nIterations: 25, batchSize: 64, miniBatchSize: 32, ppoEpochs: 4, learningRate: 3e-3 });
     const both = buildToyTestSets(cfg.data).both; // all label 1
     const result = await runToyRl(cfg, { trainPool: both });
     const first = result.steps.slice(0, 3).reduce((a, s) => a + s['env/reward_mean'], 0) / 3;
@@ -105,19 +105,19 @@ describe('PPO on the toy task', () => {
   });
 
   it('keeps tf.memory().numTensors flat across PPO iterations and runs', async () => {
-    await runToyRl(tinyConfig({ rlIterations: 1 }));
+    await runToyRl(tinyConfig({ nIterations: 1 }));
     const before = tf.memory().numTensors;
     let during = -1;
-    await runToyRl(tinyConfig({ rlIterations: 4 }), { onStep: (i) => { if (i === 2) during = tf.memory().numTensors; } });
+    await runToyRl(tinyConfig({ nIterations: 4 }), { onStep: (i) => { if (i === 2) during = tf.memory().numTensors; } });
     const atFour: number[] = [];
-    await runToyRl(tinyConfig({ rlIterations: 4 }), { onStep: (i) => { if (i >= 2) atFour.push(tf.memory().numTensors); } });
+    await runToyRl(tinyConfig({ nIterations: 4 }), { onStep: (i) => { if (i >= 2) atFour.push(tf.memory().numTensors); } });
     assert.equal(tf.memory().numTensors, before);
     assert.ok(during > before);
     assert.equal(new Set(atFour).size, 1, `tensors per iteration: ${atFour.join(', ')}`);
   });
 
   it('stops with a clear error on a non-finite loss', async () => {
-    const cfg = tinyConfig({ rlIterations: 2 });
+    const cfg = tinyConfig({ nIterations: 2 });
     const broken: ToyRlConfig = { ...cfg, ppo: makePPOConfig(cfg.ppo, { learningRate: 1e30 }) };
     const before = tf.memory().numTensors;
     await assert.rejects(runToyRl(broken), (e: unknown) => e instanceof NonFiniteLossError && /ppo: step \d+, epoch \d+: ppo\/loss\/total is (NaN|Infinity|-Infinity)/.test((e as Error).message));

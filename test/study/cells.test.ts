@@ -87,20 +87,20 @@ describe('STEP_CELLS at the smoke preset', () => {
     assert.ok(ext.some((c) => c.argv.includes('--label-balance') && c.key.includes('-balanced/')));
   });
 
-  it("toy-extension's MDL probes take the study tasks' probeSeeds; its RL and SFT runs take extensionSeeds", async () => {
+  it("toy-extension's MDL probes take the study tasks' toyMdl.seeds; its RL and SFT runs take toyExtension.seeds", async () => {
     const p = resolveParams(TOY_HYPOTHESES_PARAMS, { preset: 'laptop', env: {} });
     const ext = await STEP_CELLS['toy-extension']('laptop');
     const seedsOf = (kind: string) => [...new Set(ext.filter((c) => c.key.startsWith(`${kind}/`)).map((c) => Number(/seed(\d+)/.exec(c.key)![1])))].sort();
-    assert.notDeepEqual(p.probeSeeds, p.extensionSeeds, 'the laptop preset tells the two apart');
-    assert.deepEqual(seedsOf('mdl'), [...p.probeSeeds]);
-    assert.deepEqual(seedsOf('rl'), [...p.extensionSeeds]);
-    assert.deepEqual(seedsOf('sft'), [...p.extensionSeeds]);
-    assert.equal(ext.filter((c) => c.key.startsWith('mdl/')).length, p.extensionTasks.length * 2 * p.probeSeeds.length);
+    assert.notDeepEqual(p.toyMdl.seeds, p.toyExtension.seeds, 'the laptop preset tells the two apart');
+    assert.deepEqual(seedsOf('mdl'), [...p.toyMdl.seeds]);
+    assert.deepEqual(seedsOf('rl'), [...p.toyExtension.seeds]);
+    assert.deepEqual(seedsOf('sft'), [...p.toyExtension.seeds]);
+    assert.equal(ext.filter((c) => c.key.startsWith('mdl/')).length, p.toyExtension.tasks.length * 2 * p.toyMdl.seeds.length);
   });
 
   it('passes overrides on: a toy-rl cell with an override parses into the overridden configuration', async () => {
-    const [cell] = await STEP_CELLS['toy-rl']('smoke', { rlIterations: 3, langRlSteps: 7 });
-    assert.ok(cell.argv.includes('{"rlIterations":3}'), cell.argv.join(' '));
+    const [cell] = await STEP_CELLS['toy-rl']('smoke', { toyRl: { ppo: { nIterations: 3 } }, languageRl: { ppo: { nIterations: 7 } } });
+    assert.ok(cell.argv.includes('{"toyRl":{"ppo":{"nIterations":3}}}'), cell.argv.join(' '));
     const parsed = (await commandCell(cell.argv)) as { config: { ppo: { nIterations: number } } };
     assert.equal(parsed.config.ppo.nIterations, 3);
     assert.deepEqual(json(parsed.config), json(cell.config));

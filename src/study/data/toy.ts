@@ -265,11 +265,11 @@ export function toyTaskTable(tasks: readonly ToyTaskId[], spec: { vocab?: number
   });
 }
 
-/** The data grid of a notebook: tasks x rates for one seed, with the sizes of the preset. */
+/** The data grid of a notebook (its `toyData` group): tasks x rates for one seed, with the sizes of the preset. */
 export interface ToyGridParams {
   readonly tasks: readonly number[];
   readonly rates: readonly number[];
-  readonly dataSeed: number;
+  readonly seed: number;
   readonly vocab: number;
   readonly length: number;
   readonly trainSize: number;
@@ -296,9 +296,10 @@ export type ToyGridRow = {
  */
 export function generateToyDataGrid(params: ToyGridParams, preset: string, opts: GenerateToyOptions = {}): ToyGridRow[] {
   const rows: ToyGridRow[] = [];
-  for (const task of params.tasks) {
-    for (const rate of params.rates) {
-      const request: ToyDataParams = { task, rate, seed: params.dataSeed, vocab: params.vocab, length: params.length, trainSize: params.trainSize, testSize: params.testSize, probeSize: params.probeSize };
+  const { tasks, rates, ...sizes } = params;
+  for (const task of tasks) {
+    for (const rate of rates) {
+      const request: ToyDataParams = { ...sizes, task, rate };
       const result = generateToyDataset(request, toyDataDir(resolveToyDataConfig(request), preset), opts);
       const train = result.manifest.files[TOY_DATA_FILES.train];
       rows.push({ task, rate, skipped: result.skipped, outDir: path.relative(datasetsPath(), result.outDir), train: train.lines, sOnly: train.partitions.s_only ?? 0, sha256: result.manifest.sha256.slice(0, 12) });

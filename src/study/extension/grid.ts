@@ -46,23 +46,24 @@ export type ToyExtensionProgress = { method: 'MDL' | 'RL' | 'SFT'; done: number;
 export type ToyExtensionParams = Omit<ToyHypothesesParamValues, 'preset'> & { readonly preset: string };
 
 /**
- * Runs (or reuses) MDL (both features x `probeSeeds`, as the study tasks), RL and SFT
- * (`extensionRates` x `extensionSeeds`) for every pair of `extensionTasks`, with the study tasks' settings.
+ * Runs (or reuses) MDL (both features x `toyMdl.seeds`, as the study tasks), RL and SFT
+ * (`toyExtension.rates` x `toyExtension.seeds`) for every pair of `toyExtension.tasks`, with the study tasks' settings.
  */
 export async function runToyExtension(
   p: ToyExtensionParams,
   hooks: { readonly onProgress?: (e: ToyExtensionProgress) => void; readonly stores?: { mdl?: RunStore; rl?: RunStore; sft?: RunStore } } = {},
 ): Promise<ToyExtensionRuns> {
-  const tasks = p.extensionTasks.map(toyExtensionTask);
+  const { rates, seeds } = p.toyExtension;
+  const tasks = p.toyExtension.tasks.map(toyExtensionTask);
   const mdl = await runToyMdlGrid(p, {
-    cells: toyMdlPairCells(p, tasks, p.probeSeeds),
+    cells: toyMdlPairCells(p, tasks, p.toyMdl.seeds),
     store: hooks.stores?.mdl,
     onProgress: (e: ToyMdlProgress) => hooks.onProgress?.({ method: 'MDL', done: e.done, total: e.total, reused: e.reused, unitsPerRun: e.unitsPerRun, label: `MDL ${e.label}` }),
   });
-  const rlCells = toyRlPairCells(p, tasks, p.extensionRates, p.extensionSeeds);
+  const rlCells = toyRlPairCells(p, tasks, rates, seeds);
   const rl = await runToyRlCells(rlCells, hooks.stores?.rl ?? toyRlStore(p.preset), { onProgress: (g) => hooks.onProgress?.({ method: 'RL', done: g.done, total: g.total, reused: g.reused, unitsPerRun: 1, label: `RL ${g.cell.key}` }) });
   const sft = await runToySftGrid(p, {
-    cells: toySftCells(p, tasks, p.extensionRates, p.extensionSeeds),
+    cells: toySftCells(p, tasks, rates, seeds),
     store: hooks.stores?.sft,
     onProgress: (g: GridProgress<ToySftConfig, FinetuneResult>) => hooks.onProgress?.({ method: 'SFT', done: g.done, total: g.total, reused: g.reused, unitsPerRun: 1, label: `SFT ${g.cell.key}` }),
   });

@@ -5,9 +5,10 @@
  * extension: rule pairs beyond the paper's four tasks, which H1 needs for statistical power.
  */
 import type { TaskPair } from '../../tasks/types';
-import { choice, int, list, num, type ParamSchema, type ParamsOf } from '../params/presets';
-import { TOY_MDL_PARAMS } from '../extractability/toy/schema';
-import { TOY_SFT_PARAMS } from '../sft/toy/schema';
+import { GRID_JOBS_PARAMS, TOY_DATA_PARAMS, choice, int, list, num, type ParamSchema, type ParamsOf } from '../params/presets';
+import { TOY_MDL_GROUP } from '../extractability/toy/schema';
+import { TOY_RL_GROUP } from '../rl/toy/schema';
+import { TOY_SFT_GROUP } from '../sft/toy/schema';
 
 /**
  * Rule pairs of the extension, by id (ids continue after the study's tasks 1..5). Chosen to spread
@@ -30,22 +31,22 @@ export const TOY_EXTENSION_PAIRS: Readonly<Record<number, TaskPair>> = Object.fr
 export const TOY_EXTENSION_IDS: readonly number[] = Object.freeze(Object.keys(TOY_EXTENSION_PAIRS).map(Number));
 
 /** The extension beyond the paper's design (MDL, RL and SFT on more rule pairs, same sizes as the study tasks). */
-export const TOY_EXTENSION_PARAMS = {
-  extensionTasks: {
+export const TOY_EXTENSION_GROUP = {
+  tasks: {
     doc: 'rule pairs added for H1 (ids of TOY_EXTENSION_PAIRS: 4 contains-first/contains-2, 6 contains-3/contains-2, 7 contains-1/first-last, 8 first-last/contains-3, 9 adjacent-duplicate/contains-1, 10 contains-1/adjacent-duplicate, 11 prefix-duplicate/first-last, 12 first-last/prefix-duplicate); not in the paper',
     smoke: [6, 7],
     laptop: [6, 7, 8, 9, 10],
     paper: [4, 6, 7, 8, 9, 10, 11, 12],
     check: list(choice(TOY_EXTENSION_IDS)),
   },
-  extensionSeeds: {
-    doc: 'seeds of the extension RL and SFT runs (issue 15: >= 5 RL seeds per cell at laptop, as the paper tasks); their MDL probes use probeSeeds, as the paper tasks do',
+  seeds: {
+    doc: 'seeds of the extension RL and SFT runs (issue 15: >= 5 RL seeds per cell at laptop, as the paper tasks); their MDL probes use toyMdl.seeds, as the paper tasks do',
     smoke: [0],
     laptop: [0, 1, 2, 3, 4],
     paper: [0, 1, 2, 3, 4, 5, 6],
     check: list(int(0)),
   },
-  extensionRates: {
+  rates: {
     doc: 's-only rates of the extension RL and SFT runs (H1 at p = 0, and at the smallest non-zero rate as a secondary test; paper preset: all seven, for H2 too)',
     smoke: [0, 0.01],
     laptop: [0, 0.01],
@@ -53,7 +54,7 @@ export const TOY_EXTENSION_PARAMS = {
     check: list(num(0, 1)),
   },
   labelBalancedTasks: {
-    doc: "tasks of the label-balanced H2 ablation (ours, issue 15): RL runs at the largest of rlRates on training sets whose label-1 share stays 50 %, beside the grid's p = 0 runs (where the study's sets are already balanced), seeds rlSeeds",
+    doc: "tasks of the label-balanced H2 ablation (ours, issue 15): RL runs at the largest of toyRl.rates on training sets whose label-1 share stays 50 %, beside the grid's p = 0 runs (where the study's sets are already balanced), seeds toyRl.seeds",
     smoke: [1, 2],
     laptop: [1, 2, 3, 5],
     paper: [1, 2, 3, 5],
@@ -61,11 +62,14 @@ export const TOY_EXTENSION_PARAMS = {
   },
 } satisfies ParamSchema;
 
-/** Notebook 04. `tasks` is notebook 02's (the MDL grid's), not the data default that TOY_RL_PARAMS carries. */
+/** Notebook 04: every synthetic step's group, with the values notebooks 01-03 use. */
 export const TOY_HYPOTHESES_PARAMS = {
-  ...TOY_SFT_PARAMS,
-  ...TOY_MDL_PARAMS,
-  ...TOY_EXTENSION_PARAMS,
+  toyData: TOY_DATA_PARAMS,
+  toyMdl: TOY_MDL_GROUP,
+  toyRl: TOY_RL_GROUP,
+  toySft: TOY_SFT_GROUP,
+  toyExtension: TOY_EXTENSION_GROUP,
+  ...GRID_JOBS_PARAMS,
 } satisfies ParamSchema;
 
 /** Resolved parameters of notebook 04. */

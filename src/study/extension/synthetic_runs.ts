@@ -22,23 +22,24 @@ export const PAPER_TOY_TASKS: readonly number[] = Object.freeze([1, 2, 3, 5]);
 export type SyntheticRunParams = Omit<ToyHypothesesParamValues, 'preset'> & { readonly preset: string };
 
 /**
- * The label-balanced RL cells: `labelBalancedTasks` x the largest of `rlRates` x `rlSeeds`, with the
+ * The label-balanced RL cells: `toyExtension.labelBalancedTasks` x the largest of `toyRl.rates` x `toyRl.seeds`, with the
  * grid's configuration except the training set (key `task<k>/rate<p>-balanced/seed<n>`). Empty when
  * the largest rate is 0, where the study's sets are already balanced.
  */
 export function toyRlBalancedCells(p: SyntheticRunParams): GridCell<ToyRlConfig>[] {
-  const rate = Math.max(...p.rlRates);
+  const rate = Math.max(...p.toyRl.rates);
   if (rate === 0) return [];
-  return toyRlCells({ ...p, rlTasks: p.labelBalancedTasks, rlRates: [rate], rlSeeds: p.rlSeeds }).map(toyRlBalancedCell);
+  return toyRlCells({ ...p, toyRl: { ...p.toyRl, tasks: p.toyExtension.labelBalancedTasks, rates: [rate] } }).map(toyRlBalancedCell);
 }
 
 /** Every cell of the synthetic analysis, by method. */
 export function syntheticCells(p: SyntheticRunParams): { mdl: GridCell<ToyMdlCellConfig>[]; rl: GridCell<ToyRlConfig>[]; sft: GridCell<ToySftConfig>[]; rlBalanced: GridCell<ToyRlConfig>[] } {
-  const ext = p.extensionTasks.map(toyExtensionTask);
+  const { tasks, rates, seeds } = p.toyExtension;
+  const ext = tasks.map(toyExtensionTask);
   return {
-    mdl: [...toyMdlCells(p), ...toyMdlPairCells(p, ext, p.probeSeeds)],
-    rl: [...toyRlCells(p), ...toyRlPairCells(p, ext, p.extensionRates, p.extensionSeeds)],
-    sft: [...toySftCells(p), ...toySftCells(p, ext, p.extensionRates, p.extensionSeeds)],
+    mdl: [...toyMdlCells(p), ...toyMdlPairCells(p, ext, p.toyMdl.seeds)],
+    rl: [...toyRlCells(p), ...toyRlPairCells(p, ext, rates, seeds)],
+    sft: [...toySftCells(p), ...toySftCells(p, ext, rates, seeds)],
     rlBalanced: toyRlBalancedCells(p),
   };
 }

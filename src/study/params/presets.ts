@@ -64,6 +64,24 @@ export function hasValueAt(obj: unknown, path: string): boolean {
   return true;
 }
 
+const isGroup = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Two (nested) overrides objects as one: `b`'s values win, groups merged key by key. */
+export function mergeOverrides(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) out[key] = isGroup(out[key]) && isGroup(value) ? mergeOverrides(out[key] as Record<string, unknown>, value) : value;
+  return out;
+}
+
+/** `overrides` with `value` at a dotted path (groups on the way copied, not changed). */
+export function withOverride(overrides: Readonly<Record<string, unknown>>, path: string, value: unknown): Record<string, unknown> {
+  const [key, ...rest] = path.split('.');
+  if (rest.length === 0) return { ...overrides, [key]: value };
+  const inner = overrides[key];
+  const group = inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : {};
+  return { ...overrides, [key]: withOverride(group, rest.join('.'), value) };
+}
+
 /**
  * The part of a (nested) overrides object that `schema` knows: keys of other notebooks' schemas are
  * dropped at every level (one overrides object serves every step of a grid).
@@ -133,7 +151,11 @@ export const GRID_JOBS_PARAMS = {
 /** The rates of the synthetic RL study (docs/study.md): share of s-only examples in training. */
 export const TOY_RATES_PAPER = [0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5] as const;
 
-/** The synthetic data: which tasks, rates and sizes (shared by notebooks 01-04). */
+/**
+ * The synthetic data (group `toyData` of notebooks 01-04): which tasks and rates notebook 01
+ * writes, and the sizes and seed every toy run's data is built with. Names are the fields of
+ * `ToyDataConfig` (src/study/data/toy.ts), which every toy run records as its `data`.
+ */
 export const TOY_DATA_PARAMS = {
   tasks: {
     doc: 'toy task ids: 1 contains-1, 2 first-last, 3 prefix-duplicate, 4 contains-first, 5 adjacent-duplicate (paper: 1, 2, 3, 5)',
@@ -149,7 +171,7 @@ export const TOY_DATA_PARAMS = {
     paper: [...TOY_RATES_PAPER],
     check: list(num(0, 1)),
   },
-  dataSeed: {
+  seed: {
     doc: 'seed of the data generator (one seeded PRNG; same seed gives byte-identical files)',
     smoke: 0,
     laptop: 0,
@@ -195,7 +217,7 @@ export const TOY_DATA_PARAMS = {
 
 /** Notebook 01: the synthetic tasks. */
 export const SYNTHETIC_TASKS_PARAMS = {
-  ...TOY_DATA_PARAMS,
+  toyData: TOY_DATA_PARAMS,
   examplesPerPartition: {
     doc: 'examples shown per task and partition in the table',
     smoke: 2,

@@ -60,10 +60,11 @@ describe('extension rule pairs', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toy-ext-'));
     const stores = { mdl: new RunStore(path.join(dir, 'mdl')), rl: new RunStore(path.join(dir, 'rl')), sft: new RunStore(path.join(dir, 'sft')) };
     const p = params({
-      extensionTasks: [7], extensionSeeds: [0], extensionRates: [0],
-      mdlProbeSize: 24, probeEpochs: 1, probeWidth: 8, probeHeads: 1, probeFF: 8,
-      trainSize: 40, testSize: 8, probeSize: 4, evalPrompts: 4, rlIterations: 1, episodesPerIteration: 4, minibatchEpisodes: 4, ppoEpochs: 1, policyWidth: 16,
-      sftTrainSize: 20,
+      toyExtension: { tasks: [7], seeds: [0], rates: [0] },
+      toyMdl: { data: { probeSize: 24 }, training: { epochs: 1 }, model: { config: { dModel: 8, nHead: 1, dFF: 8 } } },
+      toyData: { trainSize: 40, testSize: 8, probeSize: 4 },
+      toyRl: { evalPrompts: 4, model: { dModel: 16 }, ppo: { nIterations: 1, batchSize: 4, miniBatchSize: 4, ppoEpochs: 1 } },
+      toySft: { data: { trainSize: 20 } },
     });
     const first = await runToyExtension(p, { stores });
     assert.deepEqual([first.mdl.length, first.rl.length, first.sft.length], [2, 1, 1]);

@@ -22,13 +22,13 @@ import { ConfigError, checkInt, oneOf } from '../../../util/assert';
 import { type GridCell, type GridResult } from '../../../io/run_store';
 import { runSteppedGridCountingReuse, type SteppedProgress } from '../../grid_progress';
 import { datasetsPath } from '../../../io/paths';
-import { PRESET_NAMES, type PresetName } from '../../params/presets';
+import { PRESET_NAMES, withOverride, type PresetName } from '../../params/presets';
 import { resolveParams } from '../../params/resolve';
 import { checkProbeRequest, type ProbeRunRequest } from '../../params/run_request';
 import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
 import { buildToyProbingSet, resolveToyDataConfig } from '../../data/toy';
 import { runToyLoveringMdl, runToyMdl, type ToyProbeModel } from './probe';
-import { TOY_MDL_PARAMS, type ToyMdlParamValues } from './schema';
+import { TOY_MDL_PARAMS, TOY_PROBE_KINDS, type ToyMdlParamValues } from './schema';
 import { TOY_EXTENSION_PAIRS, TOY_TASK_AND_PAIR_IDS } from '../../extension/schema';
 import type { MdlCurveRow, TaskExtractabilityRow } from '../../../hypotheses/runs';
 
@@ -59,7 +59,7 @@ export interface ToyMdlCellConfig {
   /** Probe seed. */
   readonly seed: number;
   /** The probing set: generator seed, vocabulary, sequence length, examples N. */
-  readonly data: { readonly dataSeed: number; readonly vocab: number; readonly length: number; readonly probeSize: number };
+  readonly data: { readonly seed: number; readonly vocab: number; readonly length: number; readonly probeSize: number };
   /** The probe model and its full configuration. */
   readonly model: ToyProbeModel;
   /** How each block's probe is trained. */
@@ -83,14 +83,14 @@ export type ToyMdlRun = GridResult<ToyMdlCellConfig, ToyMdlCellResult>;
 export type ToyMdlProgress = SteppedProgress;
 
 /** The probe model of `params`: the toy encoder or the toy policy's GPT trunk, at the preset's size. */
-export function toyProbeModelOf(params: Pick<ToyMdlGridParams, 'probe' | 'vocab' | 'length' | 'probeWidth' | 'probeLayers' | 'probeHeads' | 'probeFF'>): ToyProbeModel {
-  const shape = { dModel: params.probeWidth, nLayer: params.probeLayers, nHead: params.probeHeads };
-  if (params.probe === 'encoder') {
-    return { kind: 'encoder', config: { ...TOY_PROBE_CONFIG, ...shape, vocabSize: params.vocab, maxLen: params.length, dFF: params.probeFF } };
+export function toyProbeModelOf(data: Pick<ToyMdlGridParams['toyData'], 'vocab' | 'length'>, model: ToyMdlGridParams['toyMdl']['model']): ToyProbeModel {
+  const { dModel, nLayer, nHead, dFF } = model.config;
+  if (model.kind === 'encoder') {
+    return { kind: 'encoder', config: { ...TOY_PROBE_CONFIG, dModel, nLayer, nHead, vocabSize: data.vocab, maxLen: data.length, dFF } };
   }
-  // The toy policy reads the V symbols plus pad/unk (docs/study.md: vocab 12 for 10 digits).
+  // The toy policy reads the V symbols plus pad/unk (docs/study.md: vocab 12 for 10 digits); its feed-forward is GPT-2's 4 x dModel.
   const policy = GPT_CONFIGS.toyPolicy;
-  return { kind: 'policy', config: { ...policy, ...shape, vocabSize: params.vocab + 2, nPositions: Math.max(policy.nPositions, params.length) } };
+  return { kind: 'policy', config: { ...policy, dModel, nLayer, nHead, vocabSize: data.vocab + 2, nPositions: Math.max(policy.nPositions, data.length) } };
 }
 
 /** A numbered rule pair beyond the study's tasks (the hypotheses notebook's extension); `id` keys its results. */
@@ -118,7 +118,7 @@ export function resolveToyTaskRef(task: ToyTaskRef): ToyPairTask {
 export function toyMdlCellConfig(params: ToyMdlGridParams, task: ToyTaskRef, feature: ProbeFeature, seed: number, method: ToyMdlMethod = 'online'): ToyMdlCellConfig {
   const pair = resolveToyTaskRef(task);
   if (feature !== 's' && feature !== 't') throw new ConfigError(`feature: ${JSON.stringify(feature)} is not allowed; expected one of s, t`);
-  const training: ProbeTrainingConfig = { ...TOY_PROBE_TRAINING, epochs: params.probeEpochs, batchSize: params.probeBatchSize, learningRate: params.probeLearningRate };
+  const training: ProbeTrainingConfig = { ...TOY_PROBE_TRAINING, ...params.toyMdl.training };
   return {
     version: TOY_MDL_VERSION,
     method,
@@ -127,8 +127,8 @@ export function toyMdlCellConfig(params: ToyMdlGridParams, task: ToyTaskRef, fea
     spurious: pair.spurious,
     feature,
     seed,
-    data: { dataSeed: params.dataSeed, vocab: params.vocab, length: params.length, probeSize: params.mdlProbeSize },
-    model: toyProbeModelOf(params),
+    data: { seed: params.toyData.seed, vocab: params.toyData.vocab, length: params.toyData.length, ...params.toyMdl.data },
+    model: toyProbeModelOf(params.toyData, params.toyMdl.model),
     training,
   };
 }
@@ -144,13 +144,14 @@ export function toyMdlCellKey(cfg: Pick<ToyMdlCellConfig, 'task' | 'feature' | '
  * `curveTask` must be one of `tasks` (its curves are drawn from the grid's runs).
  */
 export function toyMdlCells(params: ToyMdlGridParams): GridCell<ToyMdlCellConfig>[] {
-  if (!params.tasks.includes(params.curveTask)) {
-    throw new ConfigError(`curveTask: ${params.curveTask} is not allowed; expected one of tasks ${params.tasks.join(', ')}`);
+  const { tasks, seeds, curveTask, loveringVariant } = params.toyMdl;
+  if (!tasks.includes(curveTask)) {
+    throw new ConfigError(`toyMdl.curveTask: ${curveTask} is not allowed; expected one of toyMdl.tasks ${tasks.join(', ')}`);
   }
   const configs: ToyMdlCellConfig[] = [];
-  for (const task of params.tasks) for (const feature of TOY_MDL_FEATURES) for (const seed of params.probeSeeds) configs.push(toyMdlCellConfig(params, task, feature, seed));
-  if (params.loveringVariant) {
-    for (const feature of TOY_MDL_FEATURES) for (const seed of params.probeSeeds) configs.push(toyMdlCellConfig(params, params.curveTask, feature, seed, 'lovering'));
+  for (const task of tasks) for (const feature of TOY_MDL_FEATURES) for (const seed of seeds) configs.push(toyMdlCellConfig(params, task, feature, seed));
+  if (loveringVariant) {
+    for (const feature of TOY_MDL_FEATURES) for (const seed of seeds) configs.push(toyMdlCellConfig(params, curveTask, feature, seed, 'lovering'));
   }
   return configs.map((config) => ({ key: toyMdlCellKey(config), config }));
 }
@@ -167,9 +168,8 @@ export function toyMdlPairCells(params: ToyMdlGridParams, tasks: readonly ToyTas
 
 /** The probing set of a run (`probe_<feature>` stream of the task's data seed; equal to notebook 01's file when N matches). */
 export function toyMdlProbingSet(cfg: Pick<ToyMdlCellConfig, 'target' | 'spurious' | 'feature' | 'data'>): Example[] {
-  const { dataSeed, vocab, length, probeSize } = cfg.data;
   // By rules, not task id: the data streams are keyed by the rule names, so a study task gives the same set either way.
-  const dataCfg = resolveToyDataConfig({ target: cfg.target, spurious: cfg.spurious, rate: 0, seed: dataSeed, vocab, length, probeSize, trainSize: probeSize, testSize: 1 });
+  const dataCfg = resolveToyDataConfig({ target: cfg.target, spurious: cfg.spurious, rate: 0, ...cfg.data, trainSize: cfg.data.probeSize, testSize: 1 });
   return buildToyProbingSet(dataCfg, cfg.feature);
 }
 
@@ -375,7 +375,7 @@ function toyMdlTaskRef(id: number): ToyTaskRef {
 /** The cell (key and configuration) a `toy-mdl` command line computes. */
 export function toyMdlCommandCell(req: ToyMdlCommandRequest): GridCell<ToyMdlCellConfig> {
   const { task, feature, seed, preset, overrides } = checkToyMdlRequest(req);
-  const params = resolveParams(TOY_MDL_PARAMS, { preset, overrides: req.probe === undefined ? overrides : { ...overrides, probe: req.probe }, env: {} });
+  const params = resolveParams(TOY_MDL_PARAMS, { preset, overrides: req.probe === undefined ? overrides : withOverride(overrides, 'toyMdl.model.kind', oneOf('probe', req.probe, TOY_PROBE_KINDS)), env: {} });
   const config = toyMdlCellConfig(params, toyMdlTaskRef(task), feature, seed, oneOf('method', req.method ?? 'online', ['online', 'lovering'] as const));
   return { key: toyMdlCellKey(config), config };
 }

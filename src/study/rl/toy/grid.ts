@@ -21,12 +21,9 @@ import type { ToyPairTask } from '../../extractability/toy/grid';
 /** What the store keeps per run (the configuration is stored beside it by the store). */
 export type ToyRlRunResult = Omit<ToyRlResult, 'config'>;
 
-/** The grid's axes plus everything a run needs. */
+/** The grid's axes (`toyRl.tasks`, `toyRl.rates`, `toyRl.seeds`) plus everything a run needs. */
 export interface ToyRlGridParams extends ToyRlParams {
   readonly preset: string;
-  readonly rlTasks: readonly number[];
-  readonly rlRates: readonly number[];
-  readonly rlSeeds: readonly number[];
 }
 
 /** One finished run with its coordinates. */
@@ -46,9 +43,8 @@ export function toyRlStore(preset: string): RunStore {
 
 /** The cells of the grid, in task, rate, seed order. */
 export function toyRlCells(p: ToyRlGridParams): GridCell<ToyRlConfig>[] {
-  return p.rlTasks.flatMap((task) =>
-    p.rlRates.flatMap((rate) => p.rlSeeds.map((seed) => ({ key: `task${task}/rate${rateTag(rate)}/seed${seed}`, config: toyRlConfig(p, task, rate, seed) }))),
-  );
+  const { tasks, rates, seeds } = p.toyRl;
+  return tasks.flatMap((task) => rates.flatMap((rate) => seeds.map((seed) => ({ key: `task${task}/rate${rateTag(rate)}/seed${seed}`, config: toyRlConfig(p, task, rate, seed) }))));
 }
 
 /** Hooks of a grid run (notebook: a progress display; CLI: lines). */
@@ -121,7 +117,7 @@ export function toyRlCommandCell(req: ToyRlCommandRequest): GridCell<ToyRlConfig
   const balance = oneOf('labelBalance', req.labelBalance ?? 'study', LABEL_BALANCES);
   const p = resolveParams(TOY_RL_PARAMS, { preset, overrides, env: {} });
   // Study tasks 1..5 as notebook 03's grid; extension pairs (notebook 04) with the same settings.
-  const cell = task <= 5 ? toyRlCells({ ...p, rlTasks: [task], rlRates: [rate], rlSeeds: [seed] })[0] : toyRlPairCells(p, [toyExtensionTask(task)], [rate], [seed])[0];
+  const cell = task <= 5 ? toyRlCells({ ...p, toyRl: { ...p.toyRl, tasks: [task], rates: [rate], seeds: [seed] } })[0] : toyRlPairCells(p, [toyExtensionTask(task)], [rate], [seed])[0];
   return balance === 'balanced' ? toyRlBalancedCell(cell) : cell;
 }
 
@@ -135,7 +131,7 @@ export function toyExtensionTask(id: number): ToyPairTask {
 /** The RL configuration of a rule pair: notebook 03's `toyRlConfig` with the pair's data (same sizes and seeds). */
 export function toyRlPairConfig(p: ToyRlParams, task: ToyPairTask, rate: number, seed: number): ToyRlConfig {
   const base = toyRlConfig(p, 1, rate, seed);
-  const data = resolveToyDataConfig({ target: task.target, spurious: task.spurious, rate, seed: p.dataSeed, vocab: p.vocab, length: p.length, trainSize: p.trainSize, testSize: p.testSize, probeSize: p.probeSize });
+  const data = resolveToyDataConfig({ ...p.toyData, target: task.target, spurious: task.spurious, rate });
   return { ...base, data };
 }
 

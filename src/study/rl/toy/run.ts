@@ -8,10 +8,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { GPT, type GPTConfig } from '../../../models/gpt';
 import { ValueNetwork } from '../../../models/heads';
-import { makePPOConfig, PPO_CONFIGS, type LrScheduleKind, type PPOConfig } from '../../../rl/ppo_config';
+import { makePPOConfig, PPO_CONFIGS, type PPOConfig } from '../../../rl/ppo_config';
+import type { ParamValues } from '../../params/presets';
+import type { TOY_RL_GROUP, TOY_RUN_DATA_PARAMS } from './schema';
 import { runPpoLoop, type PpoEnvironment, type PpoLoopHooks } from '../../../rl/ppo_loop';
 import { TOY_RESPONSE_TOKENS, evaluatePartitions, policyResponder, promptIds, samplePrompts, toyScores, toyVocab } from '../../../rl/toy_env';
 import type { Example, Partition } from '../../../tasks/types';
+import { ConfigError } from '../../../util/assert';
 import { createRng } from '../../../util/rng';
 import { buildToyTestSets, buildToyTrainingSet, resolveToyDataConfig, type ToyDataConfig } from '../../data/toy';
 
@@ -43,50 +46,36 @@ export interface ToyRlResult {
   readonly warnings: string[];
 }
 
-/** The parameters `toyRlConfig` reads (a notebook's resolved params satisfy it). */
+/** The parameters `toyRlConfig` reads: the `toyData` and `toyRl` groups (a notebook's resolved params have them). */
 export interface ToyRlParams {
-  readonly dataSeed: number;
-  readonly vocab: number;
-  readonly length: number;
-  readonly trainSize: number;
-  readonly testSize: number;
-  readonly probeSize: number;
-  readonly policyLayers: number;
-  readonly policyWidth: number;
-  readonly policyHeads: number;
-  readonly rlIterations: number;
-  readonly episodesPerIteration: number;
-  readonly minibatchEpisodes: number;
-  readonly ppoEpochs: number;
-  readonly learningRate: number;
-  readonly lrSchedule: LrScheduleKind;
-  readonly ppoConfig: 'rl4lms' | 'trl';
-  readonly evalPrompts: number;
+  readonly toyData: ParamValues<typeof TOY_RUN_DATA_PARAMS>;
+  readonly toyRl: ParamValues<typeof TOY_RL_GROUP>;
 }
 
-/** The full configuration of run (task, rate, seed) under `p`. */
-export function toyRlConfig(p: ToyRlParams, task: number, rate: number, seed: number): ToyRlConfig {
-  const data = resolveToyDataConfig({ task, rate, seed: p.dataSeed, vocab: p.vocab, length: p.length, trainSize: p.trainSize, testSize: p.testSize, probeSize: p.probeSize });
-  const vocab = toyVocab(p.vocab);
-  const model: GPTConfig = {
-    vocabSize: vocab.size,
-    nPositions: p.length + TOY_RESPONSE_TOKENS, // prompt + response (docs/study.md used a context of 19)
-    dModel: p.policyWidth,
-    nLayer: p.policyLayers,
-    nHead: p.policyHeads,
-    dropout: 0.1, // off during PPO and evaluation (training: false everywhere)
+/** The GPT policy (and value network) of the toy runs: the `model` group over the toy vocabulary and context. */
+export function toyPolicyModel(vocabSymbols: number, nPositions: number, shape: Pick<GPTConfig, 'nLayer' | 'dModel' | 'nHead'>): GPTConfig {
+  return {
+    vocabSize: toyVocab(vocabSymbols).size, // the V symbols plus pad/unk
+    nPositions,
+    ...shape,
+    dropout: 0.1, // GPT-2's; off during PPO and evaluation (training: false everywhere)
     tiedEmbeddings: true,
     layerNormEps: 1e-5,
   };
-  // The toy trainer counts whole 5-token episodes: the run records the episode counts it uses, not
-  // RL4LMs' token units, validated under SB3's rule (the last minibatch may be smaller).
-  const ppo = makePPOConfig(
-    PPO_CONFIGS[p.ppoConfig],
-    // lrSchedule only when not constant: a constant-rate configuration keeps the hash it was stored under.
-    { learningRate: p.learningRate, ppoEpochs: p.ppoEpochs, nIterations: p.rlIterations, ...(p.lrSchedule === 'constant' ? {} : { lrSchedule: p.lrSchedule }) },
-    { episodesPerIteration: p.episodesPerIteration, minibatchEpisodes: p.minibatchEpisodes },
-  );
-  return { data, model, ppo, evalPrompts: p.evalPrompts, seed };
+}
+
+/** The full configuration of run (task, rate, seed) under `p`: each group placed where the run records it. */
+export function toyRlConfig(p: ToyRlParams, task: number, rate: number, seed: number): ToyRlConfig {
+  const { toyData, toyRl } = p;
+  const data = resolveToyDataConfig({ ...toyData, task, rate });
+  const model = toyPolicyModel(toyData.vocab, toyData.length + TOY_RESPONSE_TOKENS, toyRl.model); // prompt + response (docs/study.md used a context of 19)
+  // The toy trainer counts whole 5-token episodes (batchSize and miniBatchSize in episodes), validated
+  // under SB3's rule (the last minibatch may be smaller). lrSchedule only when not constant: a
+  // constant-rate configuration keeps the hash it was stored under.
+  const { batchSize, miniBatchSize, lrSchedule, ...rest } = toyRl.ppo;
+  if (miniBatchSize > batchSize) throw new ConfigError(`toyRl.ppo.miniBatchSize: ${miniBatchSize} is above toyRl.ppo.batchSize ${batchSize}; expected at most ${batchSize}`);
+  const ppo = makePPOConfig(PPO_CONFIGS[toyRl.ppoVariant], { ...rest, ...(lrSchedule === 'constant' ? {} : { lrSchedule }) }, { episodesPerIteration: batchSize, minibatchEpisodes: miniBatchSize });
+  return { data, model, ppo, evalPrompts: toyRl.evalPrompts, seed };
 }
 
 /** Hooks of a run: the PPO loop's (`onStep`, `stepLogFile`) plus a training pool. */

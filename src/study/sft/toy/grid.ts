@@ -8,6 +8,8 @@ import { RunStore } from '../../../io/run_store';
 import type { FinetuneResult } from '../../../sft/classifier_finetune';
 import { runGrid, type GridCell, type GridProgress } from '../../../io/run_store';
 import { resolveParams } from '../../params/resolve';
+import type { ParamValues } from '../../params/presets';
+import type { TOY_RL_GROUP } from '../../rl/toy/schema';
 import { datasetsPath, rateTag } from '../../../io/paths';
 import { checkRunRequest, type RunRequest } from '../../params/run_request';
 import { runSingleCell, storeAt, type SingleRun } from '../../single_run';
@@ -18,12 +20,10 @@ import { runToySft, toySftConfig, type ToySftConfig, type ToySftParams } from '.
 import { sftRunOf, type SftRun } from '../../../hypotheses/runs';
 import { sftRunJson, type SftRunJson } from '../run_json';
 
-/** The grid's axes (the RL grid's) plus everything a run needs. */
+/** The grid's axes (the RL grid's: `toyRl.tasks`, `toyRl.rates`, `toyRl.seeds`) plus everything a run needs. */
 export interface ToySftGridParams extends ToySftParams {
   readonly preset: string;
-  readonly rlTasks: readonly number[];
-  readonly rlRates: readonly number[];
-  readonly rlSeeds: readonly number[];
+  readonly toyRl: Pick<ParamValues<typeof TOY_RL_GROUP>, 'model' | 'tasks' | 'rates' | 'seeds'>;
 }
 
 /** The store of a preset's SFT runs: `datasets/results/<preset>/toy_sft/`. */
@@ -37,9 +37,9 @@ export const toySftKey = (task: number, rate: number, seed: number): string => `
 /** The cells tasks x rates x seeds in that nesting; default the RL grid's axes of `p`. */
 export function toySftCells(
   p: ToySftGridParams,
-  tasks: readonly ToyTaskRef[] = p.rlTasks,
-  rates: readonly number[] = p.rlRates,
-  seeds: readonly number[] = p.rlSeeds,
+  tasks: readonly ToyTaskRef[] = p.toyRl.tasks,
+  rates: readonly number[] = p.toyRl.rates,
+  seeds: readonly number[] = p.toyRl.seeds,
 ): GridCell<ToySftConfig>[] {
   return tasks.flatMap((task) =>
     rates.flatMap((rate) =>

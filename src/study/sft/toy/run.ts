@@ -6,12 +6,15 @@
  * Randomness: one root `createRng(seed).child('toy-sft/task<k>/rate<p>')`; children `model`, `train`.
  */
 import type { GPTConfig } from '../../../models/gpt';
-import { toyVocab } from '../../../rl/toy_env';
 import { finetuneAndEvaluate, type FinetuneConfig, type FinetuneResult } from '../../../sft/classifier_finetune';
 import { createRng } from '../../../util/rng';
 import { buildToyTestSets, buildToyTrainingSet, resolveToyDataConfig, type ToyDataConfig } from '../../data/toy';
 import { buildToyProbeModel, symbolIds } from '../../extractability/toy/probe';
 import { resolveToyTaskRef, type ToyTaskRef } from '../../extractability/toy/grid';
+import type { ParamValues } from '../../params/presets';
+import { toyPolicyModel } from '../../rl/toy/run';
+import type { TOY_RL_GROUP, TOY_RUN_DATA_PARAMS } from '../../rl/toy/schema';
+import type { TOY_SFT_GROUP } from './schema';
 
 /** Everything one SFT run depends on (recorded with its result and compared on reuse). */
 export interface ToySftConfig {
@@ -27,37 +30,22 @@ export interface ToySftConfig {
   readonly seed: number;
 }
 
-/** The parameters `toySftConfig` reads (notebook 04's resolved parameters have them all). */
+/** The parameters `toySftConfig` reads: the data, the RL grid's policy shape and the `toySft` group (notebook 04's resolved parameters have them all). */
 export interface ToySftParams {
-  readonly dataSeed: number;
-  readonly vocab: number;
-  readonly length: number;
-  readonly testSize: number;
-  readonly policyLayers: number;
-  readonly policyWidth: number;
-  readonly policyHeads: number;
-  readonly sftTrainSize: number;
-  readonly sftEpochs: number;
-  readonly sftBatchSize: number;
-  readonly sftLearningRate: number;
+  readonly toyData: Pick<ParamValues<typeof TOY_RUN_DATA_PARAMS>, 'seed' | 'vocab' | 'length' | 'testSize'>;
+  readonly toyRl: Pick<ParamValues<typeof TOY_RL_GROUP>, 'model'>;
+  readonly toySft: ParamValues<typeof TOY_SFT_GROUP>;
 }
 
 /** The configuration of SFT run (task, rate, seed); `task` is a study task id or a numbered rule pair. */
 export function toySftConfig(p: ToySftParams, task: ToyTaskRef, rate: number, seed: number): ToySftConfig {
   const pair = resolveToyTaskRef(task);
-  // The training set is generated at the SFT size, so its rate-p composition is exact; probing sets are not used.
-  const data = resolveToyDataConfig({ target: pair.target, spurious: pair.spurious, rate, seed: p.dataSeed, vocab: p.vocab, length: p.length, trainSize: p.sftTrainSize, testSize: p.testSize, probeSize: 2 });
-  const model: GPTConfig = {
-    vocabSize: toyVocab(p.vocab).size, // the V symbols plus pad/unk, as the policy
-    nPositions: p.length, // the prompt only: the classifier reads no response
-    dModel: p.policyWidth,
-    nLayer: p.policyLayers,
-    nHead: p.policyHeads,
-    dropout: 0.1, // GPT-2's, active while training
-    tiedEmbeddings: true,
-    layerNormEps: 1e-5,
-  };
-  return { task: pair.id, data, model, finetune: { epochs: p.sftEpochs, batchSize: p.sftBatchSize, learningRate: p.sftLearningRate }, seed };
+  const { vocab, length, testSize } = p.toyData;
+  // The training set is generated at the SFT size (`toySft.data.trainSize`), so its rate-p composition is exact; probing sets are not used.
+  const data = resolveToyDataConfig({ target: pair.target, spurious: pair.spurious, rate, seed: p.toyData.seed, vocab, length, testSize, probeSize: 2, ...p.toySft.data });
+  // The classifier reads the prompt only (no response); GPT-2's dropout is active while training.
+  const model = toyPolicyModel(vocab, length, p.toyRl.model);
+  return { task: pair.id, data, model, finetune: { ...p.toySft.finetune }, seed };
 }
 
 /** Trains and scores one classifier; frees its tensors (also on error). */

@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '../../../../src/backend';
 import { resolveParams } from '../../../../src/study/params/resolve';
+import { mergeOverrides } from '../../../../src/study/params/presets';
 import {
   loadToyMdlResults,
   loveringComparisonRows,
@@ -26,11 +27,9 @@ import type { OnlineCodeResult } from '../../../../src/probing/online_code';
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'toy-mdl-grid-'));
 
 /** 2 tasks x 2 features x 1 seed with a tiny probe on 40 examples: 5 trained blocks per run, 1 epoch. */
-const tiny = resolveParams(TOY_MDL_PARAMS, {
-  preset: 'smoke',
-  overrides: { tasks: [1, 2], probeSeeds: [0], mdlProbeSize: 40, probeWidth: 8, probeHeads: 2, probeLayers: 1, probeFF: 16, probeEpochs: 1, loveringVariant: false, curveTask: 2 },
-  env: {},
-});
+const TINY = { toyMdl: { tasks: [1, 2], seeds: [0], data: { probeSize: 40 }, model: { config: { dModel: 8, nHead: 2, nLayer: 1, dFF: 16 } }, training: { epochs: 1 }, loveringVariant: false, curveTask: 2 } };
+const tinyWith = (toyMdl: Record<string, unknown>) => resolveParams(TOY_MDL_PARAMS, { preset: 'smoke', overrides: mergeOverrides(TINY, { toyMdl }), env: {} });
+const tiny = tinyWith({});
 
 before(async () => {
   await initBackend();
@@ -38,7 +37,7 @@ before(async () => {
 
 describe('toyMdlCells', () => {
   it('lists tasks x features x seeds, then the original arithmetic for curveTask only', () => {
-    const keys = toyMdlCells({ ...tiny, probeSeeds: [0, 3], loveringVariant: true }).map((c) => c.key);
+    const keys = toyMdlCells(tinyWith({ seeds: [0, 3], loveringVariant: true })).map((c) => c.key);
     assert.deepEqual(keys, [
       'task1/s/encoder/seed0', 'task1/s/encoder/seed3', 'task1/t/encoder/seed0', 'task1/t/encoder/seed3',
       'task2/s/encoder/seed0', 'task2/s/encoder/seed3', 'task2/t/encoder/seed0', 'task2/t/encoder/seed3',
@@ -47,12 +46,12 @@ describe('toyMdlCells', () => {
   });
 
   it('rejects a curveTask outside tasks', () => {
-    assert.throws(() => toyMdlCells({ ...tiny, curveTask: 5 }), { message: 'curveTask: 5 is not allowed; expected one of tasks 1, 2' });
+    assert.throws(() => toyMdlCells(tinyWith({ curveTask: 5 })), { message: 'toyMdl.curveTask: 5 is not allowed; expected one of toyMdl.tasks 1, 2' });
   });
 
   it('records the probe shape of the preset, the training settings and the probing set', () => {
     const cfg = toyMdlCellConfig(tiny, 2, 't', 7);
-    assert.deepEqual(cfg.data, { dataSeed: 0, vocab: 10, length: 10, probeSize: 40 });
+    assert.deepEqual(cfg.data, { seed: 0, vocab: 10, length: 10, probeSize: 40 });
     assert.equal(cfg.model.kind, 'encoder');
     assert.deepEqual([cfg.model.config.dModel, cfg.model.config.nHead, cfg.model.config.nLayer], [8, 2, 1]);
     assert.deepEqual([cfg.training.epochs, cfg.training.batchSize, cfg.training.learningRate], [1, 64, 1e-4]);
@@ -82,17 +81,17 @@ describe('runToyMdlGrid', () => {
 
     const fresh = await runToyMdlGrid(tiny, { store: new RunStore(tmp()) });
     assert.deepEqual(fresh.map((r) => r.result.online), first.map((r) => r.result.online), 'same seeds, same numbers');
-    const otherSeed = await runToyMdlGrid({ ...tiny, tasks: [1], curveTask: 1, probeSeeds: [1] }, { store: new RunStore(tmp()) });
+    const otherSeed = await runToyMdlGrid(tinyWith({ tasks: [1], curveTask: 1, seeds: [1] }), { store: new RunStore(tmp()) });
     assert.notEqual(otherSeed[0].result.online?.codelengthBits, first[0].result.online?.codelengthBits);
 
     const loaded = loadToyMdlResults('smoke', tiny, { store });
     assert.deepEqual(loaded.map((r) => r.result), first.map((r) => r.result));
-    assert.throws(() => loadToyMdlResults('smoke', { ...tiny, probeSeeds: [0, 1] }, { store }), /^ConfigError: toy MDL results: 4 of 8 runs missing in .* \(task1\/s\/encoder\/seed1, task1\/t\/encoder\/seed1, task2\/s\/encoder\/seed1, \.\.\.\)/);
-    assert.equal(loadToyMdlResults('smoke', { ...tiny, probeSeeds: [0, 1] }, { store, allowMissing: true }).length, 4);
+    assert.throws(() => loadToyMdlResults('smoke', tinyWith({ seeds: [0, 1] }), { store }), /^ConfigError: toy MDL results: 4 of 8 runs missing in .* \(task1\/s\/encoder\/seed1, task1\/t\/encoder\/seed1, task2\/s\/encoder\/seed1, \.\.\.\)/);
+    assert.equal(loadToyMdlResults('smoke', tinyWith({ seeds: [0, 1] }), { store, allowMissing: true }).length, 4);
   });
 
   it('trains the policy probe (GPT trunk + classifier head) through the same cell runner', async () => {
-    const cfg = toyMdlCellConfig({ ...tiny, probe: 'policy' }, 1, 's', 0);
+    const cfg = toyMdlCellConfig(tinyWith({ model: { kind: 'policy' } }), 1, 's', 0);
     assert.equal(cfg.model.kind, 'policy');
     assert.deepEqual(cfg.model.kind === 'policy' && [cfg.model.config.vocabSize, cfg.model.config.nPositions, cfg.model.config.dModel], [12, 19, 8]);
     const r = await runToyMdlCell(cfg);

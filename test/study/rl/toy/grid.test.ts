@@ -6,6 +6,7 @@ import * as path from 'path';
 import { initBackend } from '../../../../src/backend';
 import { RunStore } from '../../../../src/io/run_store';
 import { resolveParams } from '../../../../src/study/params/resolve';
+import { mergeOverrides } from '../../../../src/study/params/presets';
 import { TOY_RL_PARAMS } from '../../../../src/study/rl/toy/schema';
 import { loadToyRlResults, runToyRlGrid, type ToyRlRun } from '../../../../src/study/rl/toy/grid';
 
@@ -14,10 +15,14 @@ before(async () => {
   await initBackend();
 });
 
-const tiny = () => ({
-  ...resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: { trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, rlIterations: 1, episodesPerIteration: 8, minibatchEpisodes: 8, ppoEpochs: 1, rlTasks: [1], rlRates: [0, 0.5], rlSeeds: [0] }, env: {} }),
-  preset: 'test',
-});
+const TINY = { toyData: { trainSize: 100, testSize: 8, probeSize: 10 }, toyRl: { evalPrompts: 8, tasks: [1], rates: [0, 0.5], seeds: [0], ppo: { nIterations: 1, batchSize: 8, miniBatchSize: 8, ppoEpochs: 1 } } };
+const tiny = (extra: Record<string, unknown> = {}) => ({ ...resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: mergeOverrides(TINY, extra), env: {} }), preset: 'test' });
+
+/** A grid whose learning rate (1e30, beyond the parameter check) makes the loss non-finite. */
+function diverging() {
+  const p = tiny({ toyRl: { rates: [0.5], ppo: { nIterations: 3 } } });
+  return { ...p, toyRl: { ...p.toyRl, ppo: { ...p.toyRl.ppo, learningRate: 1e30 } } };
+}
 
 describe('runToyRlGrid', () => {
   it('writes one result file and one step log per run, and a rerun reuses them', async () => {
@@ -35,10 +40,10 @@ describe('runToyRlGrid', () => {
 
   it('stops on a non-finite loss naming the step, leaving earlier results intact and no result for the failed run', async () => {
     const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toyrl-')));
-    await runToyRlGrid({ ...tiny(), rlRates: [0] }, { store });
+    await runToyRlGrid(tiny({ toyRl: { rates: [0] } }), { store });
     const done = store.file('task1/rate0/seed0');
     const bytes = fs.readFileSync(done, 'utf8');
-    await assert.rejects(runToyRlGrid({ ...tiny(), rlRates: [0.5], learningRate: 1e30, rlIterations: 3 }, { store }), /ppo: step 2, epoch 1: ppo\/loss\/total is (NaN|-?Infinity)/);
+    await assert.rejects(runToyRlGrid(diverging(), { store }), /ppo: step 2, epoch 1: ppo\/loss\/total is (NaN|-?Infinity)/);
     assert.equal(fs.readFileSync(done, 'utf8'), bytes);
     // No result for the failed run; its step log (kept as .failed.steps.jsonl) holds the step finished before the failure.
     assert.deepEqual(store.keys(), ['task1/rate0/seed0']);

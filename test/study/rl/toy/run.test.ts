@@ -8,13 +8,14 @@ import { resolveParams } from '../../../../src/study/params/resolve';
 import { TOY_RL_PARAMS } from '../../../../src/study/rl/toy/schema';
 import { TOY_RESPONSE_TOKENS, runToyRl, toyRlConfig } from '../../../../src/study/rl/toy/run';
 import { PPO_CONFIGS } from '../../../../src/rl/ppo_config';
+import { mergeOverrides } from '../../../../src/study/params/presets';
 
 before(async () => {
   await initBackend();
 });
 
-const tiny = (overrides: Record<string, unknown> = {}) =>
-  resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: { trainSize: 100, testSize: 8, probeSize: 10, evalPrompts: 8, rlIterations: 2, episodesPerIteration: 8, minibatchEpisodes: 4, ppoEpochs: 1, ...overrides }, env: {} });
+const TINY = { toyData: { trainSize: 100, testSize: 8, probeSize: 10 }, toyRl: { evalPrompts: 8, ppo: { nIterations: 2, batchSize: 8, miniBatchSize: 4, ppoEpochs: 1 } } };
+const tiny = (extra: Record<string, unknown> = {}) => resolveParams(TOY_RL_PARAMS, { preset: 'smoke', overrides: mergeOverrides(TINY, extra), env: {} });
 
 describe('toyRlConfig', () => {
   it('builds the study setting: 12-token vocabulary, context prompt + 5, rl4lms PPO with the preset overrides', () => {
@@ -51,7 +52,7 @@ describe('runToyRl', () => {
   });
 
   it('runs the trl variant on the same trainer: reference model, adaptive KL coefficient moving from 0.2', async () => {
-    const r = await runToyRl(toyRlConfig(tiny({ ppoConfig: 'trl', learningRate: 1e-3 }), 1, 0, 0));
+    const r = await runToyRl(toyRlConfig(tiny({ toyRl: { ppoVariant: 'trl', ppo: { learningRate: 1e-3 } } }), 1, 0, 0));
     assert.equal(r.steps[0]['objective/kl_coef'], 0.2);
     assert.equal(r.steps[0]['objective/kl'], 0, 'policy = reference at the first rollout');
     assert.ok(r.steps[1]['objective/kl'] !== 0, 'after one update the policy differs from the frozen reference');

@@ -16,12 +16,9 @@ before(async () => {
   await initBackend();
 });
 
-const tiny = () => ({
-  ...resolveParams(TOY_SFT_PARAMS, { preset: 'smoke', overrides: { testSize: 10, policyLayers: 1, policyWidth: 16, policyHeads: 2, sftTrainSize: 40, sftEpochs: 1 }, env: {} }),
+const tiny = (seeds = [0, 1]) => ({
+  ...resolveParams(TOY_SFT_PARAMS, { preset: 'smoke', overrides: { toyData: { testSize: 10 }, toyRl: { tasks: [2], rates: [0], seeds, model: { nLayer: 1, dModel: 16, nHead: 2 } }, toySft: { data: { trainSize: 40 }, finetune: { epochs: 1 } } }, env: {} }),
   preset: 'test',
-  rlTasks: [2],
-  rlRates: [0],
-  rlSeeds: [0, 1],
 });
 
 const run = (task: number, rate: number, seed: number, sOnly: number, tOnly: number, accuracy = 0.5): SftRun => ({
@@ -47,7 +44,7 @@ describe('supervised baseline grid', () => {
     assert.deepEqual(again.map((r) => r.reused), [true, true]);
     assert.deepEqual(again.map((r) => r.result), resumed.map((r) => r.result));
     assert.deepEqual(loadToySftResults(p, store).map((r) => [r.task, r.rate, r.seed]), [[2, 0, 0], [2, 0, 1]]);
-    assert.throws(() => loadToySftResults({ ...p, rlSeeds: [0, 5] }, store), /1 of 2 runs missing .*task2\/rate0\/seed5/);
+    assert.throws(() => loadToySftResults(tiny([0, 5]), store), /1 of 2 runs missing .*task2\/rate0\/seed5/);
   });
 
   it('keys extension pairs by their id', () => {

@@ -10,8 +10,8 @@ before(async () => {
   await initBackend();
 });
 
-const params = (overrides: Record<string, unknown> = {}) =>
-  resolveParams(TOY_SFT_PARAMS, { preset: 'smoke', overrides: { testSize: 100, policyLayers: 1, policyWidth: 32, policyHeads: 2, sftTrainSize: 2000, sftEpochs: 3, sftLearningRate: 3e-3, ...overrides }, env: {} });
+const params = () =>
+  resolveParams(TOY_SFT_PARAMS, { preset: 'smoke', overrides: { toyData: { testSize: 100 }, toyRl: { model: { nLayer: 1, dModel: 32, nHead: 2 } }, toySft: { data: { trainSize: 2000 }, finetune: { epochs: 3, learningRate: 3e-3 } } }, env: {} });
 
 describe('supervised baseline, one run', () => {
   it('learns a trivially learnable feature: contains-1 at rate 0.5 gives near-zero test error, and frees its tensors', async () => {
