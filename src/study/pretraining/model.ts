@@ -3,7 +3,7 @@
  * function later notebooks call to get it: `loadOrTrainLanguageModel(params)`. The study probed and
  * fine-tuned a pre-trained GPT-2 (lvwerra/gpt2-imdb); here a small GPT-2-shaped model is pre-trained
  * from scratch on the corpus (Brown by default) with its own BPE tokenizer, or a Hugging Face GPT-2
- * folder is loaded (`hfModelDir`). The trained model is cached in `datasets/models/<preset>/lm/`
+ * folder is loaded (`lm.hfModelDir`). The trained model is cached in `datasets/models/<preset>/lm/`
  * with a manifest of the corpus and tokenizer fingerprints and the full configuration; a matching
  * folder is reused, anything else is retrained.
  */
@@ -137,10 +137,10 @@ export interface LanguageModelHistory extends LmTrainResult {
 /** A language model ready for the later notebooks; the caller disposes `model`. */
 export interface LanguageModel {
   readonly model: GPT;
-  /** The tokenizer the model was trained with (with `hfModelDir`: GPT-2's, rebuilt from merges.txt). */
+  /** The tokenizer the model was trained with (with `lm.hfModelDir`: GPT-2's, rebuilt from merges.txt). */
   readonly tokenizer: BpeTokenizer;
   readonly corpus: Corpus;
-  /** `trained` now, `cached` (a matching folder was reused) or `huggingface` (loaded from `hfModelDir`). */
+  /** `trained` now, `cached` (a matching folder was reused) or `huggingface` (loaded from `lm.hfModelDir`). */
   readonly source: 'trained' | 'cached' | 'huggingface';
   /** The model folder (the HF folder for `huggingface`). */
   readonly dir: string;
@@ -173,7 +173,7 @@ function fileEntry(file: string): ManifestFileEntry {
 }
 
 /**
- * The pre-trained language model of `p`: loaded from `hfModelDir` when set; else read from
+ * The pre-trained language model of `p`: loaded from `lm.hfModelDir` when set; else read from
  * `dirs.modelDir` (default `datasets/models/<preset>/lm/`) when its manifest matches the corpus,
  * tokenizer and configuration; else pre-trained now (seeded) and saved there with its manifest.
  * The caller disposes the returned `model`.
