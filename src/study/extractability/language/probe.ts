@@ -78,6 +78,7 @@ export function languageMdlCellConfig(
     seed,
     data: { seed: dataCfg.seed, probeSize: dataCfg.probeSize, maxTokens: dataCfg.maxTokens, corpus: dataCfg.corpus, tokenizer: dataCfg.tokenizer },
     lm: languageModelIdentity(inputs),
+    // `languageMdl.training` in the order runs have always recorded it; evalBatchSize sets speed only, so it is not a parameter.
     training: { epochs: training.epochs, batchSize: training.batchSize, learningRate: training.learningRate, evalBatchSize: 256, weightDecay: training.weightDecay },
   };
 }
