@@ -12,9 +12,12 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-language-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** A 1 x 16 language model pre-trained for 5 steps into a temporary folder (never the preset's cached model). */
-const TINY_LM = { tokenizerVocab: 300, lmTrainPassages: 300, lmLayers: 1, lmWidth: 16, lmHeads: 2, lmContext: 32, lmDropout: 0, lmSteps: 5, lmBatchSize: 4, lmWarmupSteps: 1, lmEvalEvery: 5, lmEvalWindows: 2 };
-const MDL = JSON.stringify({ ...TINY_LM, langMdlProbeSize: 30, langMdlEpochs: 1 });
-const SFT = JSON.stringify({ ...TINY_LM, langSftTrainSize: 30, langSftTestSize: 4, langSftEpochs: 1 });
+const TINY_LM = {
+  corpus: { tokenizer: { vocabSize: 300 } },
+  lm: { trainPassages: 300, model: { nLayer: 1, dModel: 16, nHead: 2, nPositions: 32, dropout: 0 }, training: { totalSteps: 5, batchSize: 4, warmupSteps: 1, evalEvery: 5, evalWindows: 2 } },
+};
+const MDL = JSON.stringify({ ...TINY_LM, languageMdl: { data: { probeSize: 30 }, training: { epochs: 1 } } });
+const SFT = JSON.stringify({ ...TINY_LM, languageSft: { data: { trainSize: 30, testSize: 4 }, finetune: { epochs: 1 } } });
 const models = path.join(tmp, 'models');
 
 describe('cli language-mdl and language-sft', () => {

@@ -11,8 +11,9 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** A 1 x 16 language model pre-trained for 5 steps into a temporary folder, and two PPO steps of 4 rollouts on it. */
 const TINY = JSON.stringify({
-  tokenizerVocab: 300, lmTrainPassages: 300, lmLayers: 1, lmWidth: 16, lmHeads: 2, lmContext: 24, lmDropout: 0, lmSteps: 5, lmBatchSize: 4, lmWarmupSteps: 1, lmEvalEvery: 5, lmEvalWindows: 2,
-  langRlSteps: 2, langRlBatchSize: 4, langRlMiniBatchSize: 2, langRlResponseTokens: 4, langRlTestSize: 2, langRlReward: 'vader',
+  corpus: { tokenizer: { vocabSize: 300 } },
+  lm: { trainPassages: 300, model: { nLayer: 1, dModel: 16, nHead: 2, nPositions: 24, dropout: 0 }, training: { totalSteps: 5, batchSize: 4, warmupSteps: 1, evalEvery: 5, evalWindows: 2 } },
+  languageRl: { ppo: { nIterations: 2, batchSize: 4, miniBatchSize: 2 }, responseTokens: 4, data: { testSize: 2 }, reward: { kind: 'vader' } },
 });
 
 describe('cli language-rl', () => {

@@ -29,7 +29,7 @@ const gptConfig = (vocabSize: number, nPositions: number, nLayer: number, dModel
   vocabSize, nPositions, dModel, nLayer, nHead, dropout, tiedEmbeddings: true, layerNormEps: 1e-5,
 });
 
-/** The laptop language model (lmVocabSize 2048, lmLayers 4, lmWidth 128, lmHeads 4, lmContext 64, lmDropout 0.1). */
+/** The laptop language model (corpus.tokenizer.vocabSize 2048; lm.model: nLayer 4, dModel 128, nHead 4, nPositions 64, dropout 0.1). */
 export const LAPTOP_LM_CONFIG: GPTConfig = gptConfig(2048, 64, 4, 128, 4, 0.1);
 
 function randomIds(rng: Rng, rows: number, cols: number, vocab: number): tf.Tensor2D {
@@ -206,14 +206,14 @@ function sftLine(quick: boolean): BenchLine {
  * (the toy rollout lines time it).
  */
 function languagePpoLine(quick: boolean): BenchLine {
-  const laptop = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'laptop', env: {} });
+  const laptop = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'laptop', env: {} }).languageRl;
   const config = { ...LAPTOP_LM_CONFIG, dropout: 0 }; // PPO forwards run without dropout (ppo_trainer.ts)
-  const batch = quick ? 8 : laptop.langRlBatchSize;
-  const minibatch = quick ? 4 : laptop.langRlMiniBatchSize;
-  const promptTokens = laptop.langRlPromptTokens;
-  const responseTokens = laptop.langRlResponseTokens;
-  const epochs = laptop.langRlPpoEpochs;
-  const cfg = makePPOConfig(PPO_CONFIGS.trl, { ppoEpochs: epochs, learningRate: laptop.langRlLearningRate, initKlCoef: laptop.langRlInitKlCoef });
+  const batch = quick ? 8 : laptop.ppo.batchSize;
+  const minibatch = quick ? 4 : laptop.ppo.miniBatchSize;
+  const promptTokens = laptop.data.maxTokens;
+  const responseTokens = laptop.responseTokens;
+  const epochs = laptop.ppo.ppoEpochs;
+  const cfg = makePPOConfig(PPO_CONFIGS.trl, { ppoEpochs: epochs, learningRate: laptop.ppo.learningRate, initKlCoef: laptop.ppo.initKlCoef });
   return {
     id: 'lm-ppo-laptop', case: `language PPO laptop (4x128, vocab 2048, ${batch} x ${promptTokens}+${responseTokens})`, work: `step: forwards + ${epochs} epochs x ${batch / minibatch} minibatches of ${minibatch}`,
     tokensPerCall: batch * responseTokens * epochs, callsPerRound: 1, warmupCalls: 1,

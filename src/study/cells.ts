@@ -102,9 +102,9 @@ export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
     const argv = (c: { config: LanguageMdlCellConfig }, model: ProbedModel) => ['language-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...(model === 'random' ? ['--model', 'random'] : []), ...common(preset, o)];
     // Notebook 06's cells: the pre-trained model's, then the random-initialisation control's (its own seeds).
     return withModel(preset, overrides, (lm) => {
-      const pretrained = p.langMdlModels.includes('pretrained') ? languageMdlCells(p, lm).map((c) => ({ ...c, argv: argv(c, 'pretrained') })) : [];
-      if (!p.langMdlModels.includes('random')) return pretrained;
-      const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
+      const pretrained = p.languageMdl.models.includes('pretrained') ? languageMdlCells(p, lm).map((c) => ({ ...c, argv: argv(c, 'pretrained') })) : [];
+      if (!p.languageMdl.models.includes('random')) return pretrained;
+      const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
       try {
         return [...pretrained, ...randomInitMdlCells(p, control).map((c) => ({ ...c, argv: argv(c, 'random') }))];
       } finally {

@@ -24,12 +24,12 @@ import type { LanguageSftConfig } from './sft/language/run';
 
 /** The loaded inputs of the language analysis with the coverage of each grid, or null when the preset has no cached model. */
 export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; randomInitExtractability: TaskExtractabilityRow[] } | null> {
-  if (p.hfModelDir === null && !fs.existsSync(path.join(languageModelDir(p.preset), MANIFEST_FILE))) return null;
+  if (p.lm.hfModelDir === null && !fs.existsSync(path.join(languageModelDir(p.preset), MANIFEST_FILE))) return null;
   const lm = await loadOrTrainLanguageModel(p);
-  const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
+  const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
   try {
     const mdl = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(languageMdlCells(p, lm));
-    const randomCells = p.langMdlModels.includes('random') ? randomInitMdlCells(p, control) : [];
+    const randomCells = p.languageMdl.models.includes('random') ? randomInitMdlCells(p, control) : [];
     const random = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(randomCells);
     const rlCells = languageRlCells(p, lm);
     const rl = languageRlStore(p.preset).loadExisting<LanguageRlConfig, LanguageRlResult>(rlCells);

@@ -108,20 +108,20 @@ describe('STEP_CELLS at the smoke preset', () => {
 
   it("language-mdl lists notebook 06's random-initialisation control beside the pre-trained probes (--model random)", async () => {
     const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'smoke', env: {} });
-    assert.ok(p.langMdlModels.includes('random'), 'the smoke preset probes the control');
+    assert.ok(p.languageMdl.models.includes('random'), 'the smoke preset probes the control');
     const cells = await STEP_CELLS['language-mdl']('smoke');
-    const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
+    const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
     try {
-      const expected = [...languageMdlCells(p, lm), ...languageMdlCells({ ...p, langMdlSeeds: p.langMdlRandomSeeds }, control)];
+      const expected = [...languageMdlCells(p, lm), ...languageMdlCells({ languageMdl: { ...p.languageMdl, seeds: p.languageMdl.randomSeeds } }, control)];
       assert.deepEqual(cells.map((c) => c.key), expected.map((c) => c.key));
       const random = cells.filter((c) => c.argv.includes('random'));
-      assert.equal(random.length, p.langMdlTasks.length * 2 * p.langMdlRandomSeeds.length);
+      assert.equal(random.length, p.languageMdl.tasks.length * 2 * p.languageMdl.randomSeeds.length);
       // The control's runs record the untrained model's weights, so their keys differ from the pre-trained ones.
       assert.equal(new Set(cells.map((c) => c.key)).size, cells.length);
     } finally {
       control.model.dispose();
     }
-    const onlyPretrained = await STEP_CELLS['language-mdl']('smoke', { langMdlModels: ['pretrained'] });
+    const onlyPretrained = await STEP_CELLS['language-mdl']('smoke', { languageMdl: { models: ['pretrained'] } });
     assert.equal(onlyPretrained.length, languageMdlCells(p, lm).length);
     assert.ok(onlyPretrained.every((c) => !c.argv.includes('random')));
   });

@@ -10,21 +10,21 @@ describe('language grids at the laptop preset', () => {
 
   it('covers every implemented prefix task in MDL, RL and SFT', () => {
     assert.equal(LANGUAGE_TASK_IDS.length, 10);
-    for (const tasks of [p.langMdlTasks, p.langRlTasks, p.langSftTasks]) assert.deepEqual([...tasks], [...LANGUAGE_TASK_IDS]);
+    for (const tasks of [p.languageMdl.tasks, p.languageRl.tasks, p.languageSft.tasks]) assert.deepEqual([...tasks], [...LANGUAGE_TASK_IDS]);
   });
 
   it('has >= 3 seeds and the rates 0, a small rate and 0.5 for RL and SFT, and probes the random-init control', () => {
-    for (const seeds of [p.langMdlSeeds, p.langRlSeeds, p.langSftSeeds]) assert.ok(seeds.length >= 3);
-    for (const rates of [p.langRlRates, p.langSftRates]) {
+    for (const seeds of [p.languageMdl.seeds, p.languageRl.seeds, p.languageSft.seeds]) assert.ok(seeds.length >= 3);
+    for (const rates of [p.languageRl.rates, p.languageSft.rates]) {
       assert.equal(rates[0], 0);
       assert.ok(rates[1] > 0 && rates[1] <= 0.05);
       assert.equal(rates[rates.length - 1], 0.5);
     }
-    assert.deepEqual([...p.langMdlModels], ['pretrained', 'random']);
+    assert.deepEqual([...p.languageMdl.models], ['pretrained', 'random']);
   });
 
   it('keeps smoke tiny: 2 tasks, 1 seed, 2 rates', () => {
     const s = resolveParams(LANGUAGE_HYPOTHESES_PARAMS, { preset: 'smoke', env: {} });
-    assert.deepEqual([s.langRlTasks.length, s.langRlSeeds.length, s.langRlRates.length, s.langMdlTasks.length, s.langMdlSeeds.length], [2, 1, 2, 2, 1]);
+    assert.deepEqual([s.languageRl.tasks.length, s.languageRl.seeds.length, s.languageRl.rates.length, s.languageMdl.tasks.length, s.languageMdl.seeds.length], [2, 1, 2, 2, 1]);
   });
 });

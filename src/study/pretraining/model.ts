@@ -3,7 +3,7 @@
  * function later notebooks call to get it: `loadOrTrainLanguageModel(params)`. The study probed and
  * fine-tuned a pre-trained GPT-2 (lvwerra/gpt2-imdb); here a small GPT-2-shaped model is pre-trained
  * from scratch on the corpus (Brown by default) with its own BPE tokenizer, or a Hugging Face GPT-2
- * folder is loaded (`hfModelDir`). The trained model is cached in `datasets/models/<preset>/lm/`
+ * folder is loaded (`lm.hfModelDir`). The trained model is cached in `datasets/models/<preset>/lm/`
  * with a manifest of the corpus and tokenizer fingerprints and the full configuration; a matching
  * folder is reused, anything else is retrained.
  */
@@ -27,7 +27,7 @@ import { corpusManifest, trainOrLoadTokenizer } from '../../tasks/language/langu
 import { ConfigError, oneOf } from '../../util/assert';
 import { createRng, type Rng } from '../../util/rng';
 import { lineChart, type LineRow } from '../../viz/specs';
-import type { LanguageCorpusParamValues, LanguageModelParamValues, LanguagePretrainingParamValues } from './schema';
+import type { CorpusValues, LanguageModelParamValues, LanguagePretrainingParamValues, LmValues } from './schema';
 import { LANGUAGE_MODEL_PARAMS } from './schema';
 import { parseOverridesJson, resolveParams } from '../params/resolve';
 import { datasetsPath } from '../../io/paths';
@@ -49,45 +49,50 @@ export const languageTokenizerDir = (preset: string): string => datasetsPath('mo
 
 const corpora = new Map<string, Corpus>();
 
-/** The corpus of `p` (read once per process and configuration; Brown takes about a second). */
-export function loadLanguageCorpus(p: Pick<LanguageCorpusParamValues, 'corpus' | 'imdbPath' | 'corpusSeed'>): Corpus {
-  const key = JSON.stringify([p.corpus, p.imdbPath, p.corpusSeed]);
+/** The corpus of the `corpus` group `c` (read once per process and configuration; Brown takes about a second). */
+export function loadLanguageCorpus(c: Pick<CorpusValues, 'source' | 'imdbPath' | 'seed'>): Corpus {
+  const key = JSON.stringify([c.source, c.imdbPath, c.seed]);
   let corpus = corpora.get(key);
   if (!corpus) {
-    corpus = loadCorpus({ source: p.corpus, imdbPath: p.imdbPath, seed: p.corpusSeed });
+    corpus = loadCorpus({ source: c.source, imdbPath: c.imdbPath, seed: c.seed });
     corpora.set(key, corpus);
   }
   return corpus;
 }
 
 /** The preset's BPE tokenizer for `corpus`: read from `languageTokenizerDir(preset)` when its manifest matches, else learned and written. */
-export function loadLanguageTokenizer(p: Pick<LanguageCorpusParamValues, 'preset' | 'tokenizerVocab'>, corpus: Corpus, dir = languageTokenizerDir(p.preset)): { tokenizer: BpeTokenizer; trained: boolean } {
-  return trainOrLoadTokenizer(corpus, dir, { vocabSize: p.tokenizerVocab });
+export function loadLanguageTokenizer(p: { readonly preset: string; readonly corpus: Pick<CorpusValues, 'tokenizer'> }, corpus: Corpus, dir = languageTokenizerDir(p.preset)): { tokenizer: BpeTokenizer; trained: boolean } {
+  return trainOrLoadTokenizer(corpus, dir, { vocabSize: p.corpus.tokenizer.vocabSize });
 }
 
-/** The architecture of the pre-trained model: GPT-2 blocks of the given shape over the tokenizer's vocabulary, tied embeddings. */
-export function languageGptConfig(p: Pick<LanguageModelParamValues, 'lmLayers' | 'lmWidth' | 'lmHeads' | 'lmContext' | 'lmDropout'>, vocabSize: number): GPTConfig {
-  if (p.lmWidth % p.lmHeads !== 0) throw new ConfigError(`lmHeads: ${p.lmHeads} does not divide lmWidth ${p.lmWidth}; expected a divisor such as ${[1, 2, 4, 8].filter((h) => p.lmWidth % h === 0).join(', ')}`);
-  return checkGPTConfig({ vocabSize, nPositions: p.lmContext, dModel: p.lmWidth, nLayer: p.lmLayers, nHead: p.lmHeads, dropout: p.lmDropout, tiedEmbeddings: true, layerNormEps: 1e-5 });
+/** The architecture of the pre-trained model: GPT-2 blocks of the shape `m` (`lm.model`) over the tokenizer's vocabulary, tied embeddings. */
+export function languageGptConfig(m: LmValues['model'], vocabSize: number): GPTConfig {
+  if (m.dModel % m.nHead !== 0) throw new ConfigError(`lm.model.nHead: ${m.nHead} does not divide lm.model.dModel ${m.dModel}; expected a divisor such as ${[1, 2, 4, 8].filter((h) => m.dModel % h === 0).join(', ')}`);
+  return checkGPTConfig({ vocabSize, nPositions: m.nPositions, dModel: m.dModel, nLayer: m.nLayer, nHead: m.nHead, dropout: m.dropout, tiedEmbeddings: true, layerNormEps: 1e-5 });
 }
 
-/** The pre-training run of `p` (AdamW betas and epsilon: nanoGPT's 0.9 / 0.95 / 1e-8; final learning rate a tenth of the peak). */
-export function languageTrainConfig(p: LanguageModelParamValues): LmTrainConfig {
-  if (p.lmWarmupSteps > p.lmSteps) throw new ConfigError(`lmWarmupSteps: ${p.lmWarmupSteps} exceeds lmSteps ${p.lmSteps}; expected at most lmSteps`);
+/**
+ * The pre-training run of the `lm` group: `lm.training` as it is, plus what is not a parameter (AdamW
+ * betas and epsilon: nanoGPT's 0.9 / 0.95 / 1e-8; final learning rate a tenth of the peak; windows
+ * as long as the model's context). Fields in the order runs have always recorded them.
+ */
+export function languageTrainConfig(lm: Pick<LmValues, 'model' | 'training'>): LmTrainConfig {
+  const t = lm.training;
+  if (t.warmupSteps > t.totalSteps) throw new ConfigError(`lm.training.warmupSteps: ${t.warmupSteps} exceeds lm.training.totalSteps ${t.totalSteps}; expected at most lm.training.totalSteps`);
   return checkLmTrainConfig({
-    learningRate: p.lmLearningRate,
-    warmupSteps: p.lmWarmupSteps,
-    totalSteps: p.lmSteps,
+    learningRate: t.learningRate,
+    warmupSteps: t.warmupSteps,
+    totalSteps: t.totalSteps,
     minLrRatio: 0.1,
-    batchSize: p.lmBatchSize,
-    contextLength: p.lmContext,
-    weightDecay: p.lmWeightDecay,
-    maxGradNorm: p.lmMaxGradNorm,
+    batchSize: t.batchSize,
+    contextLength: lm.model.nPositions,
+    weightDecay: t.weightDecay,
+    maxGradNorm: t.maxGradNorm,
     adamBeta1: 0.9,
     adamBeta2: 0.95,
     adamEps: 1e-8,
-    evalEvery: p.lmEvalEvery,
-    evalWindows: p.lmEvalWindows,
+    evalEvery: t.evalEvery,
+    evalWindows: t.evalWindows,
   });
 }
 
@@ -105,16 +110,17 @@ export interface LanguageModelConfig {
   readonly seed: number;
 }
 
-/** The manifest configuration of pre-training `p` on `corpus` with `tokenizer`. */
-export function languageModelConfig(p: LanguageModelParamValues, corpus: Corpus, tokenizer: BpeTokenizer): LanguageModelConfig {
-  const trainPassages = p.lmTrainPassages === 0 ? corpus.train.length : Math.min(p.lmTrainPassages, corpus.train.length);
+/** The manifest configuration of pre-training the `lm` group on `corpus` with `tokenizer`. */
+export function languageModelConfig(lm: LmValues, corpus: Corpus, tokenizer: BpeTokenizer): LanguageModelConfig {
+  // The parameter's 0 means all passages; the manifest records the count packed.
+  const trainPassages = lm.trainPassages === 0 ? corpus.train.length : Math.min(lm.trainPassages, corpus.train.length);
   return {
     corpus: { config: corpus.config, sha256: corpusManifest(corpus).sha256 },
     tokenizer: { sha256: tokenizer.fingerprint(), vocabSize: tokenizer.vocabSize },
     trainPassages,
-    model: languageGptConfig(p, tokenizer.vocabSize),
-    training: languageTrainConfig(p),
-    seed: p.lmSeed,
+    model: languageGptConfig(lm.model, tokenizer.vocabSize),
+    training: languageTrainConfig(lm),
+    seed: lm.seed,
   };
 }
 
@@ -131,10 +137,10 @@ export interface LanguageModelHistory extends LmTrainResult {
 /** A language model ready for the later notebooks; the caller disposes `model`. */
 export interface LanguageModel {
   readonly model: GPT;
-  /** The tokenizer the model was trained with (with `hfModelDir`: GPT-2's, rebuilt from merges.txt). */
+  /** The tokenizer the model was trained with (with `lm.hfModelDir`: GPT-2's, rebuilt from merges.txt). */
   readonly tokenizer: BpeTokenizer;
   readonly corpus: Corpus;
-  /** `trained` now, `cached` (a matching folder was reused) or `huggingface` (loaded from `hfModelDir`). */
+  /** `trained` now, `cached` (a matching folder was reused) or `huggingface` (loaded from `lm.hfModelDir`). */
   readonly source: 'trained' | 'cached' | 'huggingface';
   /** The model folder (the HF folder for `huggingface`). */
   readonly dir: string;
@@ -167,7 +173,7 @@ function fileEntry(file: string): ManifestFileEntry {
 }
 
 /**
- * The pre-trained language model of `p`: loaded from `hfModelDir` when set; else read from
+ * The pre-trained language model of `p`: loaded from `lm.hfModelDir` when set; else read from
  * `dirs.modelDir` (default `datasets/models/<preset>/lm/`) when its manifest matches the corpus,
  * tokenizer and configuration; else pre-trained now (seeded) and saved there with its manifest.
  * The caller disposes the returned `model`.
@@ -175,15 +181,16 @@ function fileEntry(file: string): ManifestFileEntry {
 export async function loadOrTrainLanguageModel(p: LanguageModelParamValues, hooks: LanguageModelHooks = {}, dirs: LanguageModelDirs = {}): Promise<LanguageModel> {
   const dir = dirs.modelDir ?? languageModelDir(p.preset);
   const say = hooks.onMessage ?? (() => undefined);
-  const corpus = loadLanguageCorpus(p);
-  if (p.hfModelDir !== null) {
-    const { model, tokenizer } = loadHfLanguageModel(p.hfModelDir);
-    say(`loaded Hugging Face GPT-2 from ${p.hfModelDir} (${model.config.nLayer} layers x ${model.config.dModel}, vocab ${model.config.vocabSize})`);
-    return { model, tokenizer, corpus, source: 'huggingface', dir: p.hfModelDir, history: null, config: null };
+  const corpus = loadLanguageCorpus(p.corpus);
+  const hfModelDir = p.lm.hfModelDir;
+  if (hfModelDir !== null) {
+    const { model, tokenizer } = loadHfLanguageModel(hfModelDir);
+    say(`loaded Hugging Face GPT-2 from ${hfModelDir} (${model.config.nLayer} layers x ${model.config.dModel}, vocab ${model.config.vocabSize})`);
+    return { model, tokenizer, corpus, source: 'huggingface', dir: hfModelDir, history: null, config: null };
   }
   const { tokenizer, trained: tokTrained } = loadLanguageTokenizer(p, corpus, dirs.tokenizerDir);
   say(`tokenizer: ${tokTrained ? 'learned' : 'reused'} ${tokenizer.vocabSize} tokens`);
-  const config = languageModelConfig(p, corpus, tokenizer);
+  const config = languageModelConfig(p.lm, corpus, tokenizer);
   if (!hooks.force && manifestMatches(dir, LANGUAGE_MODEL_KIND, LANGUAGE_MODEL_VERSION, config)) {
     const history = readJsonIfExists<LanguageModelHistory>(path.join(dir, LM_HISTORY_FILE)) as LanguageModelHistory;
     say(`model: reused ${dir}`);
@@ -195,7 +202,7 @@ export async function loadOrTrainLanguageModel(p: LanguageModelParamValues, hook
   const train = packTexts(corpus.train.slice(0, config.trainPassages).map((x) => x.text), tokenizer);
   const validation = packTexts(corpus.validation.map((x) => x.text), tokenizer);
   say(`encoded ${train.length} training and ${validation.length} validation tokens in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const root = createRng(p.lmSeed);
+  const root = createRng(p.lm.seed);
   const model = GPT.init(config.model, root.child('lm/init'));
   try {
     const steps: LmStepRecord[] = [];
@@ -219,7 +226,7 @@ export async function loadOrTrainLanguageModel(p: LanguageModelParamValues, hook
     writeJsonAtomic(path.join(dir, LM_HISTORY_FILE), history);
     const files: Record<string, ManifestFileEntry> = {};
     for (const f of LANGUAGE_MODEL_FILES) files[f] = fileEntry(path.join(dir, f));
-    writeManifest(dir, makeManifest(LANGUAGE_MODEL_KIND, LANGUAGE_MODEL_VERSION, config, p.lmSeed, files));
+    writeManifest(dir, makeManifest(LANGUAGE_MODEL_KIND, LANGUAGE_MODEL_VERSION, config, p.lm.seed, files));
     say(`model: trained ${config.training.totalSteps} steps in ${(result.wallMs / 1000).toFixed(1)} s (${Math.round(result.tokensPerSecond)} tokens/s), saved to ${dir}`);
     return { model, tokenizer, corpus, source: 'trained', dir, history, config };
   } catch (e) {
@@ -300,31 +307,32 @@ export type SampleRow = {
 };
 
 /**
- * Continues the openings of `sampleCount` validation passages (chosen by `rng`, among those longer
+ * Continues the openings of `s.count` validation passages (chosen by `rng`, among those longer
  * than the prompt) with seeded sampling; one batch, no padding (all prompts have the same length).
+ * `s` is notebook 05's `samples` group.
  */
 export async function sampleContinuations(
   lm: Pick<LanguageModel, 'model' | 'tokenizer' | 'corpus'>,
-  p: Pick<LanguagePretrainingParamValues, 'sampleCount' | 'samplePromptTokens' | 'sampleNewTokens' | 'sampleTemperature' | 'sampleTopK'>,
+  s: Pick<LanguagePretrainingParamValues['samples'], 'count' | 'promptTokens' | 'maxNewTokens' | 'temperature' | 'topK'>,
   rng: Rng,
 ): Promise<SampleRow[]> {
   const tok = lm.tokenizer;
   const chosen: number[][] = [];
   for (const passage of rng.child('prompts').shuffled(lm.corpus.validation)) {
     const ids = tok.encode(passage.text);
-    if (ids.length > p.samplePromptTokens) chosen.push(ids);
-    if (chosen.length === p.sampleCount) break;
+    if (ids.length > s.promptTokens) chosen.push(ids);
+    if (chosen.length === s.count) break;
   }
-  if (chosen.length === 0) throw new ConfigError(`samplePromptTokens: ${p.samplePromptTokens} is longer than every validation passage; expected a shorter prompt`);
-  const promptIds = tf.tensor2d(chosen.map((ids) => ids.slice(0, p.samplePromptTokens)), [chosen.length, p.samplePromptTokens], 'int32'); // [batch, prompt] int32
+  if (chosen.length === 0) throw new ConfigError(`samples.promptTokens: ${s.promptTokens} is longer than every validation passage; expected a shorter prompt`);
+  const promptIds = tf.tensor2d(chosen.map((ids) => ids.slice(0, s.promptTokens)), [chosen.length, s.promptTokens], 'int32'); // [batch, prompt] int32
   try {
-    const out = await generate(lm.model, promptIds, undefined, { maxNewTokens: p.sampleNewTokens, temperature: p.sampleTemperature, topK: p.sampleTopK, eosTokenId: tok.eosId, padTokenId: tok.padId }, rng.child('sample'));
+    const out = await generate(lm.model, promptIds, undefined, { maxNewTokens: s.maxNewTokens, temperature: s.temperature, topK: s.topK, eosTokenId: tok.eosId, padTokenId: tok.padId }, rng.child('sample'));
     const [tokens, mask] = await Promise.all([out.tokens.array(), out.mask.array()]);
     for (const t of [out.tokens, out.logprobs, out.mask]) t.dispose();
     return chosen.map((ids, b) => ({
-      prompt: tok.decode(ids.slice(0, p.samplePromptTokens)),
+      prompt: tok.decode(ids.slice(0, s.promptTokens)),
       continuation: tok.decode(tokens[b].filter((_, i) => mask[b][i] === 1)),
-      original: tok.decode(ids.slice(p.samplePromptTokens, p.samplePromptTokens + p.sampleNewTokens)),
+      original: tok.decode(ids.slice(s.promptTokens, s.promptTokens + s.maxNewTokens)),
     }));
   } finally {
     promptIds.dispose();

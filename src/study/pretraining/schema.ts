@@ -7,7 +7,7 @@
  * `paper` preset follow GPT-2 small's shape and nanoGPT's recipe (karpathy/nanoGPT `train.py`).
  */
 import { ConfigError } from '../../util/assert';
-import { bool, choice, int, num, type ParamSchema, type ParamsOf } from '../params/presets';
+import { bool, choice, int, num, type ParamSchema, type ParamsOf, type ParamValues } from '../params/presets';
 import { CORPUS_SOURCES } from '../../tasks/language/corpus';
 
 /** A non-empty string or null (paths that are off by default). */
@@ -17,140 +17,156 @@ export const pathOrNull = () => (f: string, v: unknown): string | null => {
   return v;
 };
 
-/** Corpus and tokenizer: shared by every language notebook. */
-export const LANGUAGE_CORPUS_PARAMS = {
-  corpus: {
-    doc: "text corpus: 'brown' (bundled Brown corpus, the stand-in) or 'imdb' (needs imdbPath; the study used IMDB reviews)",
+/**
+ * `corpus`: the corpus and its tokenizer, shared by every language notebook. The keys are the
+ * fields of the corpus configuration (`loadCorpus`, recorded as `corpus.config`) and of the
+ * tokenizer configuration (`trainOrLoadTokenizer`, recorded as `tokenizer`).
+ */
+export const CORPUS_GROUP = {
+  source: {
+    doc: "text corpus: 'brown' (bundled Brown corpus, the stand-in) or 'imdb' (needs corpus.imdbPath; the study used IMDB reviews)",
     smoke: 'brown',
     laptop: 'brown',
     paper: 'brown',
     check: choice(CORPUS_SOURCES),
   },
   imdbPath: {
-    doc: "corpus 'imdb' only: the 50k-review CSV (review,sentiment) or an aclImdb folder; null otherwise",
+    doc: "corpus.source 'imdb' only: the 50k-review CSV (review,sentiment) or an aclImdb folder; null otherwise (recorded as corpus.config.origin)",
     smoke: null,
     laptop: null,
     paper: null,
     check: pathOrNull(),
   },
-  corpusSeed: {
+  seed: {
     doc: 'seed of the corpus train/validation split (10% validation)',
     smoke: 0,
     laptop: 0,
     paper: 0,
     check: int(0),
   },
-  tokenizerVocab: {
-    doc: "byte-level BPE vocabulary learned on the corpus's train passages (study: GPT-2's 50,257 tokens)",
-    smoke: 512,
-    laptop: 2048,
-    paper: 4096,
-    check: int(258, 65536),
+  tokenizer: {
+    vocabSize: {
+      doc: "byte-level BPE vocabulary learned on the corpus's train passages (study: GPT-2's 50,257 tokens)",
+      smoke: 512,
+      laptop: 2048,
+      paper: 4096,
+      check: int(258, 65536),
+    },
   },
 } satisfies ParamSchema;
 
-/** The pre-trained language model: shape, pre-training run, or an imported Hugging Face GPT-2. */
-export const LANGUAGE_MODEL_PARAMS = {
-  ...LANGUAGE_CORPUS_PARAMS,
-  lmLayers: {
-    doc: 'transformer blocks of the language model (GPT-2 small: 12)',
-    smoke: 1,
-    laptop: 4,
-    paper: 12,
-    check: int(1, 48),
+/** Corpus and tokenizer: shared by every language notebook. */
+export const LANGUAGE_CORPUS_PARAMS = { corpus: CORPUS_GROUP } satisfies ParamSchema;
+
+/**
+ * `lm`: the pre-trained language model. `model` holds the fields of its architecture (`GPTConfig`),
+ * `training` those of its pre-training run (`LmTrainConfig`), as the model's manifest records them
+ * (`LanguageModelConfig`); the Hugging Face folders replace pre-training and the PPO reward.
+ */
+export const LM_GROUP = {
+  model: {
+    nLayer: {
+      doc: 'transformer blocks of the language model (GPT-2 small: 12)',
+      smoke: 1,
+      laptop: 4,
+      paper: 12,
+      check: int(1, 48),
+    },
+    dModel: {
+      doc: 'model width d_model (GPT-2 small: 768)',
+      smoke: 64,
+      laptop: 128,
+      paper: 768,
+      check: int(8, 8192),
+    },
+    nHead: {
+      doc: 'attention heads; must divide lm.model.dModel (GPT-2 small: 12)',
+      smoke: 2,
+      laptop: 4,
+      paper: 12,
+      check: int(1, 128),
+    },
+    nPositions: {
+      doc: "context length in tokens, = the model's positions (lm.training.contextLength is derived: the same value); later notebooks need prompt + response (study: 16 + 48) to fit (GPT-2: 1,024)",
+      smoke: 64,
+      laptop: 64,
+      paper: 1024,
+      check: int(8, 4096),
+    },
+    dropout: {
+      doc: 'dropout during pre-training (GPT-2: 0.1); stored in the model config, off in evaluation and PPO',
+      smoke: 0,
+      laptop: 0.1,
+      paper: 0.1,
+      check: num(0, 0.9),
+    },
   },
-  lmWidth: {
-    doc: 'model width d_model (GPT-2 small: 768)',
-    smoke: 64,
-    laptop: 128,
-    paper: 768,
-    check: int(8, 8192),
+  training: {
+    totalSteps: {
+      doc: 'pre-training optimizer steps (laptop: about 10 minutes on 2 CPU cores with the native backend)',
+      smoke: 300,
+      laptop: 2500,
+      paper: 20000,
+      check: int(1),
+    },
+    batchSize: {
+      doc: 'windows of lm.model.nPositions tokens per step (nanoGPT GPT-2: 480 x 1,024 tokens with accumulation)',
+      smoke: 8,
+      laptop: 32,
+      paper: 16,
+      check: int(1, 65536),
+    },
+    learningRate: {
+      doc: 'peak AdamW learning rate after warmup, cosine decay to a tenth (nanoGPT: 6e-4 for GPT-2 small, 1e-3 for small models)',
+      smoke: 3e-3,
+      laptop: 1e-3,
+      paper: 6e-4,
+      check: num(1e-7, 1),
+    },
+    warmupSteps: {
+      doc: 'linear warmup steps (nanoGPT: 2,000); at most lm.training.totalSteps',
+      smoke: 30,
+      laptop: 100,
+      paper: 2000,
+      check: int(0),
+    },
+    weightDecay: {
+      doc: 'AdamW decoupled weight decay on weight matrices (nanoGPT: 0.1)',
+      smoke: 0.1,
+      laptop: 0.1,
+      paper: 0.1,
+      check: num(0, 10),
+    },
+    maxGradNorm: {
+      doc: 'global gradient-norm clip (nanoGPT: 1.0)',
+      smoke: 1,
+      laptop: 1,
+      paper: 1,
+      check: num(1e-6, 1e6),
+    },
+    evalEvery: {
+      doc: 'steps between validation-loss evaluations',
+      smoke: 50,
+      laptop: 100,
+      paper: 500,
+      check: int(1),
+    },
+    evalWindows: {
+      doc: 'validation windows of lm.model.nPositions tokens scored at each evaluation (fixed, from the start of the validation stream)',
+      smoke: 16,
+      laptop: 128,
+      paper: 256,
+      check: int(1),
+    },
   },
-  lmHeads: {
-    doc: 'attention heads; must divide lmWidth (GPT-2 small: 12)',
-    smoke: 2,
-    laptop: 4,
-    paper: 12,
-    check: int(1, 128),
-  },
-  lmContext: {
-    doc: 'context length in tokens, = the model\'s positions; later notebooks need prompt + response (study: 16 + 48) to fit (GPT-2: 1,024)',
-    smoke: 64,
-    laptop: 64,
-    paper: 1024,
-    check: int(8, 4096),
-  },
-  lmDropout: {
-    doc: 'dropout during pre-training (GPT-2: 0.1); stored in the model config, off in evaluation and PPO',
-    smoke: 0,
-    laptop: 0.1,
-    paper: 0.1,
-    check: num(0, 0.9),
-  },
-  lmSteps: {
-    doc: 'pre-training optimizer steps (laptop: about 10 minutes on 2 CPU cores with the native backend)',
-    smoke: 300,
-    laptop: 2500,
-    paper: 20000,
-    check: int(1),
-  },
-  lmBatchSize: {
-    doc: 'windows of lmContext tokens per step (nanoGPT GPT-2: 480 x 1,024 tokens with accumulation)',
-    smoke: 8,
-    laptop: 32,
-    paper: 16,
-    check: int(1, 65536),
-  },
-  lmLearningRate: {
-    doc: 'peak AdamW learning rate after warmup, cosine decay to a tenth (nanoGPT: 6e-4 for GPT-2 small, 1e-3 for small models)',
-    smoke: 3e-3,
-    laptop: 1e-3,
-    paper: 6e-4,
-    check: num(1e-7, 1),
-  },
-  lmWarmupSteps: {
-    doc: 'linear warmup steps (nanoGPT: 2,000); at most lmSteps',
-    smoke: 30,
-    laptop: 100,
-    paper: 2000,
-    check: int(0),
-  },
-  lmWeightDecay: {
-    doc: 'AdamW decoupled weight decay on weight matrices (nanoGPT: 0.1)',
-    smoke: 0.1,
-    laptop: 0.1,
-    paper: 0.1,
-    check: num(0, 10),
-  },
-  lmMaxGradNorm: {
-    doc: 'global gradient-norm clip (nanoGPT: 1.0)',
-    smoke: 1,
-    laptop: 1,
-    paper: 1,
-    check: num(1e-6, 1e6),
-  },
-  lmTrainPassages: {
-    doc: 'train passages packed for pre-training, the first ones in corpus order; 0 = all (Brown: ~27.7k)',
+  trainPassages: {
+    doc: 'train passages packed for pre-training, the first ones in corpus order; 0 = all (Brown: ~27.7k; the recorded trainPassages is the count used)',
     smoke: 3000,
     laptop: 0,
     paper: 0,
     check: int(0),
   },
-  lmEvalEvery: {
-    doc: 'steps between validation-loss evaluations',
-    smoke: 50,
-    laptop: 100,
-    paper: 500,
-    check: int(1),
-  },
-  lmEvalWindows: {
-    doc: 'validation windows of lmContext tokens scored at each evaluation (fixed, from the start of the validation stream)',
-    smoke: 16,
-    laptop: 128,
-    paper: 256,
-    check: int(1),
-  },
-  lmSeed: {
+  seed: {
     doc: 'seed of the initialisation, batch order and dropout of pre-training',
     smoke: 0,
     laptop: 0,
@@ -165,14 +181,14 @@ export const LANGUAGE_MODEL_PARAMS = {
     check: pathOrNull(),
   },
   distilbertDir: {
-    doc: 'a Hugging Face DistilBertForSequenceClassification folder (config.json, model.safetensors, vocab.txt; e.g. lvwerra/distilbert-imdb) for the reward langRlReward \'distilbert\'; null = none',
+    doc: "a Hugging Face DistilBertForSequenceClassification folder (config.json, model.safetensors, vocab.txt; e.g. lvwerra/distilbert-imdb) for the reward languageRl.reward.kind 'distilbert'; null = none",
     smoke: null,
     laptop: null,
     paper: null,
     check: pathOrNull(),
   },
   usePaperModels: {
-    doc: "run with the study's own models and data: the policy from hfModelDir, the reward the DistilBERT POSITIVE logit from distilbertDir, the corpus IMDB from imdbPath; all three must be given (one message names what is missing)",
+    doc: "run with the study's own models and data: the policy from lm.hfModelDir, the reward the DistilBERT POSITIVE logit from lm.distilbertDir, the corpus IMDB from corpus.imdbPath; all three must be given (one message names what is missing)",
     smoke: false,
     laptop: false,
     paper: false,
@@ -180,55 +196,67 @@ export const LANGUAGE_MODEL_PARAMS = {
   },
 } satisfies ParamSchema;
 
-/** Notebook 05: pre-training plus sample generations. */
+/** The pre-trained language model: shape, pre-training run, or an imported Hugging Face GPT-2. */
+export const LANGUAGE_MODEL_PARAMS = {
+  ...LANGUAGE_CORPUS_PARAMS,
+  lm: LM_GROUP,
+} satisfies ParamSchema;
+
+/** Notebook 05: pre-training plus sample generations (`samples`: display only, never recorded). */
 export const LANGUAGE_PRETRAINING_PARAMS = {
   ...LANGUAGE_MODEL_PARAMS,
-  sampleCount: {
-    doc: 'validation passages whose opening is continued by the model',
-    smoke: 3,
-    laptop: 6,
-    paper: 6,
-    check: int(1, 256),
-  },
-  samplePromptTokens: {
-    doc: 'prompt length in tokens (the study cuts prompts to 16 GPT-2 tokens)',
-    smoke: 16,
-    laptop: 16,
-    paper: 16,
-    check: int(1, 4096),
-  },
-  sampleNewTokens: {
-    doc: 'tokens sampled after each prompt (the study: 48)',
-    smoke: 16,
-    laptop: 48,
-    paper: 48,
-    check: int(1, 4096),
-  },
-  sampleTemperature: {
-    doc: 'sampling temperature (the study: 1)',
-    smoke: 1,
-    laptop: 1,
-    paper: 1,
-    check: num(0, 10),
-  },
-  sampleTopK: {
-    doc: 'sample among the k most likely tokens; 0 = off (the study: 0)',
-    smoke: 0,
-    laptop: 0,
-    paper: 0,
-    check: int(0),
-  },
-  sampleSeed: {
-    doc: 'seed of the sampled continuations',
-    smoke: 0,
-    laptop: 0,
-    paper: 0,
-    check: int(0),
+  samples: {
+    count: {
+      doc: 'validation passages whose opening is continued by the model',
+      smoke: 3,
+      laptop: 6,
+      paper: 6,
+      check: int(1, 256),
+    },
+    promptTokens: {
+      doc: 'prompt length in tokens (the study cuts prompts to 16 GPT-2 tokens)',
+      smoke: 16,
+      laptop: 16,
+      paper: 16,
+      check: int(1, 4096),
+    },
+    maxNewTokens: {
+      doc: 'tokens sampled after each prompt (the study: 48)',
+      smoke: 16,
+      laptop: 48,
+      paper: 48,
+      check: int(1, 4096),
+    },
+    temperature: {
+      doc: 'sampling temperature (the study: 1)',
+      smoke: 1,
+      laptop: 1,
+      paper: 1,
+      check: num(0, 10),
+    },
+    topK: {
+      doc: 'sample among the k most likely tokens; 0 = off (the study: 0)',
+      smoke: 0,
+      laptop: 0,
+      paper: 0,
+      check: int(0),
+    },
+    seed: {
+      doc: 'seed of the sampled continuations',
+      smoke: 0,
+      laptop: 0,
+      paper: 0,
+      check: int(0),
+    },
   },
 } satisfies ParamSchema;
 
 /** Resolved corpus/tokenizer parameters. */
 export type LanguageCorpusParamValues = ParamsOf<typeof LANGUAGE_CORPUS_PARAMS>;
+/** The resolved `corpus` group. */
+export type CorpusValues = ParamValues<typeof CORPUS_GROUP>;
+/** The resolved `lm` group. */
+export type LmValues = ParamValues<typeof LM_GROUP>;
 /** Resolved language-model parameters (what `loadOrTrainLanguageModel` reads). */
 export type LanguageModelParamValues = ParamsOf<typeof LANGUAGE_MODEL_PARAMS>;
 /** Resolved parameters of notebook 05. */

@@ -17,9 +17,13 @@ import { ConfigError } from '../../../src/util/assert';
 import { createRng } from '../../../src/util/rng';
 
 const TINY = {
-  tokenizerVocab: 300, lmTrainPassages: 400, lmLayers: 1, lmWidth: 32, lmHeads: 2, lmContext: 32, lmDropout: 0,
-  lmSteps: 40, lmBatchSize: 8, lmWarmupSteps: 5, lmLearningRate: 3e-3, lmEvalEvery: 20, lmEvalWindows: 8,
-  sampleCount: 2, samplePromptTokens: 8, sampleNewTokens: 8,
+  corpus: { tokenizer: { vocabSize: 300 } },
+  lm: {
+    trainPassages: 400,
+    model: { nLayer: 1, dModel: 32, nHead: 2, nPositions: 32, dropout: 0 },
+    training: { totalSteps: 40, batchSize: 8, warmupSteps: 5, learningRate: 3e-3, evalEvery: 20, evalWindows: 8 },
+  },
+  samples: { count: 2, promptTokens: 8, maxNewTokens: 8 },
 };
 const params = (extra: Record<string, unknown> = {}) => resolveParams(LANGUAGE_PRETRAINING_PARAMS, { preset: 'smoke', overrides: { ...TINY, ...extra }, env: {} });
 
@@ -61,7 +65,7 @@ describe('loadOrTrainLanguageModel', () => {
   });
 
   it('retrains when the configuration changes, and the same seed gives the same losses', async () => {
-    const changed = await loadOrTrainLanguageModel(params({ lmSteps: 41 }), {}, dirs);
+    const changed = await loadOrTrainLanguageModel(params({ lm: { ...TINY.lm, training: { ...TINY.lm.training, totalSteps: 41 } } }), {}, dirs);
     assert.equal(changed.source, 'trained');
     assert.deepEqual(changed.history!.steps.slice(0, 5).map((s) => s.trainLossNats), first.history!.steps.slice(0, 5).map((s) => s.trainLossNats));
     changed.model.dispose();
@@ -74,8 +78,8 @@ describe('loadOrTrainLanguageModel', () => {
 
   it('samples continuations of validation openings, the same for the same seed', async () => {
     const p = params();
-    const a = await sampleContinuations(first, p, createRng(1));
-    const b = await sampleContinuations(first, p, createRng(1));
+    const a = await sampleContinuations(first, p.samples, createRng(1));
+    const b = await sampleContinuations(first, p.samples, createRng(1));
     assert.equal(a.length, 2);
     assert.deepEqual(a, b);
     for (const row of a) assert.ok(first.corpus.validation.some((x) => x.text.startsWith(row.prompt)), row.prompt);
@@ -102,7 +106,7 @@ describe('lmLossRows', () => {
 });
 
 describe('languageGptConfig', () => {
-  it('rejects heads that do not divide the width, naming lmHeads', () => {
-    assert.throws(() => languageGptConfig({ lmLayers: 1, lmWidth: 30, lmHeads: 4, lmContext: 16, lmDropout: 0 }, 300), (e: Error) => e instanceof ConfigError && /^lmHeads: 4 does not divide lmWidth 30/.test(e.message));
+  it('rejects heads that do not divide the width, naming lm.model.nHead', () => {
+    assert.throws(() => languageGptConfig({ nLayer: 1, dModel: 30, nHead: 4, nPositions: 16, dropout: 0 }, 300), (e: Error) => e instanceof ConfigError && /^lm\.model\.nHead: 4 does not divide lm\.model\.dModel 30/.test(e.message));
   });
 });

@@ -47,9 +47,9 @@ export function languageMdlCellKey(cfg: Pick<LanguageMdlCellConfig, 'task' | 'fe
 /** The grid's runs: tasks x features x probe seeds, in that nesting, on the model of `inputs`. */
 export function languageMdlCells(p: LanguageMdlGridParams, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>): GridCell<LanguageMdlCellConfig>[] {
   const cells: GridCell<LanguageMdlCellConfig>[] = [];
-  for (const task of p.langMdlTasks) {
+  for (const task of p.languageMdl.tasks) {
     for (const feature of LANGUAGE_MDL_FEATURES) {
-      for (const seed of p.langMdlSeeds) {
+      for (const seed of p.languageMdl.seeds) {
         const config = languageMdlCellConfig(p, inputs, task, feature, seed);
         cells.push({ key: languageMdlCellKey(config), config });
       }
@@ -164,7 +164,7 @@ export type LanguageProbeExampleRow = { task: number; feature: string; class: nu
 
 /** The first `perClass` prompts of each class of every probing set of `p`'s tasks (seed 0's sets; all seeds share them). */
 export function languageProbingExamples(p: LanguageMdlGridParams, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>, perClass = 1): LanguageProbeExampleRow[] {
-  return p.langMdlTasks.flatMap((task) =>
+  return p.languageMdl.tasks.flatMap((task) =>
     LANGUAGE_MDL_FEATURES.flatMap((feature) => {
       const set = languageMdlProbingSet(languageMdlCellConfig(p, inputs, task, feature, 0), inputs);
       return [1, 0].flatMap((label) =>
@@ -180,7 +180,7 @@ export function languageProbingExamples(p: LanguageMdlGridParams, inputs: Pick<L
 export interface LanguageMdlCommandRequest extends ProbeRunRequest {
   /** Folder holding the pre-trained model's `lm/` and `tokenizer/`; default `datasets/models/<preset>`. */
   readonly modelsDir?: unknown;
-  /** 'pretrained' (default) or 'random': the untrained control of the same shape (seed `langMdlRandomInitSeed`). */
+  /** 'pretrained' (default) or 'random': the untrained control of the same shape (seed `languageMdl.randomInitSeed`). */
   readonly model?: unknown;
 }
 
@@ -193,7 +193,7 @@ const probedModelOf = (req: LanguageMdlCommandRequest): ProbedModel => oneOf('mo
  */
 async function withProbedModel<T>(model: ProbedModel, p: LanguageMdlParamValues, lm: LanguageModelInputs, body: (inputs: LanguageModelInputs) => T | Promise<T>): Promise<T> {
   if (model === 'pretrained') return body(lm);
-  const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
+  const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
   try {
     return await body(control);
   } finally {

@@ -15,16 +15,13 @@ import type { Example } from '../../../tasks/types';
 import { ConfigError, checkInt } from '../../../util/assert';
 import { createRng } from '../../../util/rng';
 import { buildLanguageClassifier, checkLanguageInputs, LANGUAGE_CLASSES, languageModelIdentity, type LanguageModelIdentity, type LanguageModelInputs } from '../../pretraining/model_inputs';
-import type { LanguageMdlParamValues } from './schema';
+import type { LanguageMdlValues } from './schema';
 
 /** Version of a cell's computation; bump it when the same config would give different numbers. */
 export const LANGUAGE_MDL_VERSION = 1;
 
-/** The parameters a language MDL run reads (notebook 06's resolved parameters have them all). */
-export type LanguageMdlGridParams = Pick<
-  LanguageMdlParamValues,
-  'langMdlTasks' | 'langMdlSeeds' | 'langMdlProbeSize' | 'langMdlEpochs' | 'langMdlBatchSize' | 'langMdlLearningRate' | 'langMdlWeightDecay' | 'langMdlDataSeed' | 'langMdlPromptTokens'
->;
+/** The parameters a language MDL run reads: the probes' axes, data and training of the `languageMdl` group. */
+export type LanguageMdlGridParams = { readonly languageMdl: Pick<LanguageMdlValues, 'tasks' | 'seeds' | 'data' | 'training'> };
 
 /** The probing data of a run (what `resolveLanguageDataConfig` records, minus the training-set fields). */
 export type LanguageProbeData = Pick<LanguageDataConfig, 'seed' | 'probeSize' | 'maxTokens' | 'corpus' | 'tokenizer'>;
@@ -69,10 +66,9 @@ export function languageMdlCellConfig(
   if (feature !== 's' && feature !== 't') throw new ConfigError(`feature: ${JSON.stringify(feature)} is not allowed; expected one of s, t`);
   checkInt('seed', seed, 0);
   const prefixTask = getPrefixTask(task);
-  const dataCfg = resolveLanguageDataConfig(
-    { task: prefixTask.id, rate: 0, seed: p.langMdlDataSeed, trainSize: p.langMdlProbeSize, testSize: 1, probeSize: p.langMdlProbeSize, maxTokens: p.langMdlPromptTokens },
-    inputs,
-  );
+  const { data, training } = p.languageMdl;
+  // Only the probing set is used: the training set is as large (and the held-out sets minimal) so the data config checks.
+  const dataCfg = resolveLanguageDataConfig({ task: prefixTask.id, rate: 0, ...data, trainSize: data.probeSize, testSize: 1 }, inputs);
   return {
     version: LANGUAGE_MDL_VERSION,
     task: prefixTask.id,
@@ -82,7 +78,8 @@ export function languageMdlCellConfig(
     seed,
     data: { seed: dataCfg.seed, probeSize: dataCfg.probeSize, maxTokens: dataCfg.maxTokens, corpus: dataCfg.corpus, tokenizer: dataCfg.tokenizer },
     lm: languageModelIdentity(inputs),
-    training: { epochs: p.langMdlEpochs, batchSize: p.langMdlBatchSize, learningRate: p.langMdlLearningRate, evalBatchSize: 256, weightDecay: p.langMdlWeightDecay },
+    // `languageMdl.training` in the order runs have always recorded it; evalBatchSize sets speed only, so it is not a parameter.
+    training: { epochs: training.epochs, batchSize: training.batchSize, learningRate: training.learningRate, evalBatchSize: 256, weightDecay: training.weightDecay },
   };
 }
 

@@ -10,25 +10,25 @@ import { extractabilityControlTable, type ExtractabilityControlRow } from '../..
 import type { LanguageModelInputs } from '../../pretraining/model_inputs';
 import { randomInitInputs, type ProbedModel } from './random_init';
 import { languageExtractabilityTable, languageMdlCells, runLanguageMdlGrid, type LanguageMdlGridOptions, type LanguageMdlRun } from './grid';
-import type { LanguageMdlParamValues } from './schema';
+import type { LanguageMdlParamValues, LanguageMdlValues } from './schema';
 import type { LanguageMdlCellConfig, LanguageMdlGridParams } from './probe';
 import type { GridCell } from '../../../io/run_store';
 
 /** The control's cells: the probes of `p`'s tasks and features on the untrained model `control`, with the control's own probe seeds. */
-export function randomInitMdlCells(p: LanguageMdlGridParams & Pick<LanguageMdlParamValues, 'langMdlRandomSeeds'>, control: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>): GridCell<LanguageMdlCellConfig>[] {
-  return languageMdlCells({ ...p, langMdlSeeds: p.langMdlRandomSeeds }, control);
+export function randomInitMdlCells(p: { readonly languageMdl: LanguageMdlGridParams['languageMdl'] & Pick<LanguageMdlValues, 'randomSeeds'> }, control: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>): GridCell<LanguageMdlCellConfig>[] {
+  return languageMdlCells({ languageMdl: { ...p.languageMdl, seeds: p.languageMdl.randomSeeds } }, control);
 }
 
 /**
- * Runs (or reuses) the MDL grid on every model of `p.langMdlModels`: the pre-trained one with
- * `p.langMdlSeeds`, the untrained control with `p.langMdlRandomSeeds`. Returns the runs per model
+ * Runs (or reuses) the MDL grid on every model of `p.languageMdl.models`: the pre-trained one with
+ * `languageMdl.seeds`, the untrained control with `languageMdl.randomSeeds`. Returns the runs per model
  * (an empty list for a model not asked for). `opts.lm` is the pre-trained model (kept by the caller).
  */
 export async function runLanguageMdlModels(p: LanguageMdlParamValues, lm: LanguageModelInputs, opts: Omit<LanguageMdlGridOptions, 'lm' | 'cells'> = {}): Promise<Record<ProbedModel, LanguageMdlRun[]>> {
   const out: Record<ProbedModel, LanguageMdlRun[]> = { pretrained: [], random: [] };
-  if (p.langMdlModels.includes('pretrained')) out.pretrained = await runLanguageMdlGrid(p, { ...opts, lm });
-  if (p.langMdlModels.includes('random')) {
-    const control = randomInitInputs(lm, p.langMdlRandomInitSeed);
+  if (p.languageMdl.models.includes('pretrained')) out.pretrained = await runLanguageMdlGrid(p, { ...opts, lm });
+  if (p.languageMdl.models.includes('random')) {
+    const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
     try {
       const cells = randomInitMdlCells(p, control);
       out.random = await runLanguageMdlGrid(p, { ...opts, lm: control, cells });

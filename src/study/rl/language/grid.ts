@@ -14,7 +14,7 @@ import type { Partition } from '../../../tasks/types';
 import { runGrid, type GridCell, type GridProgress, type RunContext } from '../../../io/run_store';
 import { modelDirs } from '../../pretraining/model_inputs';
 import { loadOrTrainLanguageModel, type LanguageModel } from '../../pretraining/model';
-import { languageRlConfig, runLanguageRl, type LanguageRlConfig, type LanguageRlInputs, type LanguageRlResult } from './run';
+import { languageRlConfig, runLanguageRl, type LanguageRlConfig, type LanguageRlConfigParams, type LanguageRlInputs, type LanguageRlResult } from './run';
 import { LANGUAGE_RL_PARAMS, type LanguageRlParamValues } from './schema';
 import { resolveParams } from '../../params/resolve';
 import { checkRunRequest, type RunRequest } from '../../params/run_request';
@@ -37,10 +37,9 @@ export function languageRlStore(preset: string): RunStore {
 }
 
 /** The cells of the grid, in task, rate, seed order. */
-export function languageRlCells(p: LanguageRlParamValues, lm: LanguageModel): GridCell<LanguageRlConfig>[] {
-  return p.langRlTasks.flatMap((task) =>
-    p.langRlRates.flatMap((rate) => p.langRlSeeds.map((seed) => ({ key: `task${task}/rate${rateTag(rate)}/seed${seed}`, config: languageRlConfig(p, lm, task, rate, seed) }))),
-  );
+export function languageRlCells(p: LanguageRlConfigParams, lm: LanguageModel): GridCell<LanguageRlConfig>[] {
+  const { tasks, rates, seeds } = p.languageRl;
+  return tasks.flatMap((task) => rates.flatMap((rate) => seeds.map((seed) => ({ key: `task${task}/rate${rateTag(rate)}/seed${seed}`, config: languageRlConfig(p, lm, task, rate, seed) }))));
 }
 
 /** Hooks of a grid run (notebook: a progress display; CLI: lines). */
@@ -107,7 +106,7 @@ export interface LanguageRlCommandRequest extends RunRequest {
 export function languageRlCommandCell(req: LanguageRlCommandRequest, lm: LanguageModel): GridCell<LanguageRlConfig> {
   const { task, rate, seed, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
   const p = resolveParams(LANGUAGE_RL_PARAMS, { preset, overrides, env: {} });
-  return languageRlCells({ ...p, langRlTasks: [task], langRlRates: [rate], langRlSeeds: [seed] }, lm)[0];
+  return languageRlCells({ ...p, languageRl: { ...p.languageRl, tasks: [task], rates: [rate], seeds: [seed] } }, lm)[0];
 }
 
 /**

@@ -90,7 +90,7 @@ export function languageRewardModel(kind: LanguageRewardKind, corpus: Corpus, op
  * kept for the life of the process (its weights are never disposed). Throws a ConfigError when `dir` is null.
  */
 function distilBertRewardModel(dir: string | null): RewardModel {
-  if (dir === null || dir === '') throw new ConfigError("distilbertDir: not given; expected a Hugging Face DistilBertForSequenceClassification folder (lvwerra/distilbert-imdb) for langRlReward 'distilbert'");
+  if (dir === null || dir === '') throw new ConfigError("lm.distilbertDir: not given; expected a Hugging Face DistilBertForSequenceClassification folder (lvwerra/distilbert-imdb) for languageRl.reward.kind 'distilbert'");
   const key = `distilbert:${path.resolve(dir)}`;
   let model = rewardModels.get(key);
   if (!model) {

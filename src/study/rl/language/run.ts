@@ -20,6 +20,7 @@ import { createRng, type Rng } from '../../../util/rng';
 import { checkLanguageInputs, languageModelIdentity, type LanguageModelIdentity, type LanguageModelInputs } from '../../pretraining/model_inputs';
 import { languageRewardModel, type RewardSpec } from './reward_model';
 import type { LanguageRlParamValues } from './schema';
+import type { LmValues } from '../../pretraining/schema';
 
 /** Version of a run's computation; bump it when the same config would give different numbers. */
 export const LANGUAGE_RL_VERSION = 1;
@@ -80,29 +81,26 @@ export interface LanguageRlResult {
   readonly wallMs: number;
 }
 
-/** The full configuration of run (task, rate, seed) under `p` with the pre-trained model `lm`. */
-export function languageRlConfig(p: LanguageRlParamValues, lm: LanguageRlInputs, task: number, rate: number, seed: number): LanguageRlConfig {
-  if (p.langRlPromptTokens + p.langRlResponseTokens > lm.model.config.nPositions) {
-    throw new ConfigError(`langRlResponseTokens: ${p.langRlPromptTokens} prompt + ${p.langRlResponseTokens} response tokens exceed the model's context of ${lm.model.config.nPositions}; expected at most ${lm.model.config.nPositions - p.langRlPromptTokens}`);
+/** What {@link languageRlConfig} reads: the `languageRl` group and the DistilBERT folder of the `lm` group. */
+export type LanguageRlConfigParams = Pick<LanguageRlParamValues, 'languageRl'> & { readonly lm: Pick<LmValues, 'distilbertDir'> };
+
+/**
+ * The full configuration of run (task, rate, seed) under `p` with the pre-trained model `lm`. The
+ * `languageRl` group's keys are the configuration's fields, so its groups are copied as they are;
+ * only `data.trainSize` (one pass of `nIterations` batches) and the identities are derived.
+ */
+export function languageRlConfig(p: LanguageRlConfigParams, lm: LanguageRlInputs, task: number, rate: number, seed: number): LanguageRlConfig {
+  const rl = p.languageRl;
+  const context = lm.model.config.nPositions;
+  if (rl.data.maxTokens + rl.responseTokens > context) {
+    throw new ConfigError(`languageRl.responseTokens: ${rl.data.maxTokens} prompt + ${rl.responseTokens} response tokens exceed the model's context of ${context}; expected at most ${context - rl.data.maxTokens}`);
   }
-  const data = resolveLanguageDataConfig(
-    { task, rate, seed: p.langRlDataSeed, trainSize: p.langRlSteps * p.langRlBatchSize, testSize: p.langRlTestSize, probeSize: 2, maxTokens: p.langRlPromptTokens },
-    { corpus: lm.corpus, tokenizer: lm.tokenizer },
-  );
-  const ppo = makePPOConfig(PPO_CONFIGS.trl, {
-    learningRate: p.langRlLearningRate,
-    batchSize: p.langRlBatchSize,
-    miniBatchSize: p.langRlMiniBatchSize,
-    ppoEpochs: p.langRlPpoEpochs,
-    nIterations: p.langRlSteps,
-    initKlCoef: p.langRlInitKlCoef,
-    adapKlCtrl: p.langRlAdaptiveKl,
-    target: p.langRlKlTarget,
-    horizon: p.langRlKlHorizon,
-  });
-  const reward = languageRewardModel(p.langRlReward, lm.corpus, { distilbertDir: p.distilbertDir }).spec;
-  const rewardOn = p.langRlRewardOn === 'response' ? { rewardOn: p.langRlRewardOn } : {};
-  return { version: LANGUAGE_RL_VERSION, data, lm: languageModelIdentity(lm), ppo, reward, ...rewardOn, responseTokens: p.langRlResponseTokens, stopAtEos: p.langRlStopAtEos, evalBefore: p.langRlEvalBefore, seed };
+  const data = resolveLanguageDataConfig({ task, rate, ...rl.data, trainSize: rl.ppo.nIterations * rl.ppo.batchSize, probeSize: 2 }, { corpus: lm.corpus, tokenizer: lm.tokenizer });
+  const ppo = makePPOConfig(PPO_CONFIGS.trl, rl.ppo);
+  const reward = languageRewardModel(rl.reward.kind, lm.corpus, { distilbertDir: p.lm.distilbertDir }).spec;
+  // Recorded only when not the study's default, so runs stored before the option keep their hash.
+  const rewardOn = rl.rewardOn === 'response' ? { rewardOn: rl.rewardOn } : {};
+  return { version: LANGUAGE_RL_VERSION, data, lm: languageModelIdentity(lm), ppo, reward, ...rewardOn, responseTokens: rl.responseTokens, stopAtEos: rl.stopAtEos, evalBefore: rl.evalBefore, seed };
 }
 
 /** Inputs of a run besides its configuration: the pre-trained model (copied for the policy and the reference, never changed), its tokenizer and the corpus. */

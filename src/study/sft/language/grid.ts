@@ -37,14 +37,14 @@ export function languageSftKey(cfg: Pick<LanguageSftConfig, 'task' | 'data' | 'l
 export function languageSftCells(
   p: LanguageSftParamValues,
   inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>,
-  tasks: readonly number[] = p.langSftTasks,
-  rates: readonly number[] = p.langSftRates,
-  seeds: readonly number[] = p.langSftSeeds,
+  tasks: readonly number[] = p.languageSft.tasks,
+  rates: readonly number[] = p.languageSft.rates,
+  seeds: readonly number[] = p.languageSft.seeds,
 ): GridCell<LanguageSftConfig>[] {
   return tasks.flatMap((task) =>
     rates.flatMap((rate) =>
       seeds.map((seed) => {
-        const config = languageSftConfig(p, inputs, task, rate, seed);
+        const config = languageSftConfig(p.languageSft, inputs, task, rate, seed);
         return { key: languageSftKey(config), config };
       }),
     ),
@@ -110,6 +110,6 @@ export async function runLanguageSftCommand(req: LanguageSftCommandRequest, lm?:
 /** The cell (key and configuration) a `language-sft` command line computes on the pre-trained model of `inputs`. */
 export function languageSftCommandCell(req: LanguageSftCommandRequest, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>): GridCell<LanguageSftConfig> {
   const { task, rate, seed, preset, overrides } = checkRunRequest(req, LANGUAGE_TASK_IDS);
-  const config = languageSftConfig(resolveParams(LANGUAGE_SFT_PARAMS, { preset, overrides, env: {} }), inputs, task, rate, seed);
+  const config = languageSftConfig(resolveParams(LANGUAGE_SFT_PARAMS, { preset, overrides, env: {} }).languageSft, inputs, task, rate, seed);
   return { key: languageSftKey(config), config };
 }

@@ -11,16 +11,13 @@ import { buildLanguageTestSets, buildLanguageTrainingSet, resolveLanguageDataCon
 import { checkInt, checkRange } from '../../../util/assert';
 import { createRng } from '../../../util/rng';
 import { buildLanguageClassifier, checkLanguageInputs, languageModelIdentity, type LanguageModelIdentity, type LanguageModelInputs } from '../../pretraining/model_inputs';
-import type { LanguageSftParamValues } from './schema';
+import type { LanguageSftValues } from './schema';
 
 /** Version of a run's computation; bump it when the same config would give different numbers. */
 export const LANGUAGE_SFT_VERSION = 1;
 
-/** The parameters `languageSftConfig` reads (the resolved LANGUAGE_SFT_PARAMS have them all). */
-export type LanguageSftParams = Pick<
-  LanguageSftParamValues,
-  'langSftTrainSize' | 'langSftTestSize' | 'langSftEpochs' | 'langSftBatchSize' | 'langSftLearningRate' | 'langSftWeightDecay' | 'langSftDataSeed' | 'langSftPromptTokens'
->;
+/** The parameters `languageSftConfig` reads: the `languageSft` group's data and fine-tuning fields. */
+export type LanguageSftParams = Pick<LanguageSftValues, 'data' | 'finetune'>;
 
 /** Everything one SFT run depends on (recorded with its result and compared on reuse). */
 export interface LanguageSftConfig {
@@ -38,21 +35,18 @@ export interface LanguageSftConfig {
   readonly seed: number;
 }
 
-/** The configuration of the SFT run (task, rate, seed) on the model and data of `inputs`. */
-export function languageSftConfig(p: LanguageSftParams, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>, task: number, rate: number, seed: number): LanguageSftConfig {
+/** The configuration of the SFT run (task, rate, seed) on the model and data of `inputs`; `sft` is the `languageSft` group. */
+export function languageSftConfig(sft: LanguageSftParams, inputs: Pick<LanguageModelInputs, 'model' | 'tokenizer' | 'corpus'>, task: number, rate: number, seed: number): LanguageSftConfig {
   checkRange('rate', rate, 0, 1);
   checkInt('seed', seed, 0);
   // Probing sets are not used; probeSize is the smallest allowed so the recorded config says so.
-  const data = resolveLanguageDataConfig(
-    { task, rate, seed: p.langSftDataSeed, trainSize: p.langSftTrainSize, testSize: p.langSftTestSize, probeSize: 2, maxTokens: p.langSftPromptTokens },
-    inputs,
-  );
+  const data = resolveLanguageDataConfig({ task, rate, ...sft.data, probeSize: 2 }, inputs);
   return {
     version: LANGUAGE_SFT_VERSION,
     task: data.task,
     data,
     lm: languageModelIdentity(inputs),
-    finetune: { epochs: p.langSftEpochs, batchSize: p.langSftBatchSize, learningRate: p.langSftLearningRate, weightDecay: p.langSftWeightDecay },
+    finetune: { ...sft.finetune },
     seed,
   };
 }

@@ -30,8 +30,9 @@ import type { OnlineCodeResult } from '../../../../src/probing/online_code';
 import { ConfigError } from '../../../../src/util/assert';
 import { tinyLanguageInputs } from '../../language_fixtures';
 
-const TINY = { langMdlTasks: [1, 22], langMdlSeeds: [0], langMdlProbeSize: 40, langMdlEpochs: 1 };
-const params = (extra: Record<string, unknown> = {}) => resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'smoke', overrides: { ...TINY, ...extra }, env: {} });
+const TINY = { tasks: [1, 22], seeds: [0], data: { probeSize: 40 }, training: { epochs: 1 } };
+/** `extra`: keys of the `languageMdl` group, replacing TINY's. */
+const params = (extra: Record<string, unknown> = {}) => resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'smoke', overrides: { languageMdl: { ...TINY, ...extra } }, env: {} });
 
 describe('language MDL grid', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'language-mdl-'));
@@ -47,7 +48,7 @@ describe('language MDL grid', () => {
   });
 
   it('lists tasks x features x seeds, keyed by task, feature, LM tag and seed, each config naming the LM by its weights', () => {
-    const cells = languageMdlCells(params({ langMdlSeeds: [0, 3] }), lm);
+    const cells = languageMdlCells(params({ seeds: [0, 3] }), lm);
     assert.deepEqual(cells.map((c) => [c.config.task, c.config.feature, c.config.seed]), [
       [1, 's', 0], [1, 's', 3], [1, 't', 0], [1, 't', 3], [22, 's', 0], [22, 's', 3], [22, 't', 0], [22, 't', 3],
     ]);
@@ -62,7 +63,7 @@ describe('language MDL grid', () => {
   });
 
   it('shows one prompt per class of every probing set, positives carrying the probed feature', () => {
-    const rows = languageProbingExamples(params({ langMdlTasks: [1] }), lm);
+    const rows = languageProbingExamples(params({ tasks: [1] }), lm);
     assert.deepEqual(rows.map((r) => [r.feature, r.class, r.partition]), [['s', 1, 's_only'], ['s', 0, 'neither'], ['t', 1, 'both'], ['t', 0, 's_only']]);
     assert.ok(rows[0].prompt.startsWith('# '), rows[0].prompt);
     assert.ok(rows[2].prompt.startsWith('$ # '), rows[2].prompt);
@@ -94,7 +95,7 @@ describe('language MDL grid', () => {
 
   it('gives the identical codelength for the same seed and another one for another seed, leaving the LM untouched', async () => {
     const before = await lm.model.namedWeights().get('h.0.attn.c_attn.weight')!.data();
-    const cfg = languageMdlCellConfig(params({ langMdlProbeSize: 60 }), lm, 22, 's', 2);
+    const cfg = languageMdlCellConfig(params({ data: { probeSize: 60 } }), lm, 22, 's', 2);
     const a = await runLanguageMdlCell(cfg, lm);
     const tensors = tf.memory().numTensors;
     const b = await runLanguageMdlCell(cfg, lm);

@@ -17,8 +17,9 @@ import { LANGUAGE_MDL_PARAMS } from '../../../../src/study/extractability/langua
 import { resolveParams } from '../../../../src/study/params/resolve';
 import { tinyLanguageInputs } from '../../language_fixtures';
 
+/** `extra`: keys of the `languageMdl` group. */
 const params = (extra: Record<string, unknown> = {}) =>
-  resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'smoke', overrides: { langMdlTasks: [1], langMdlSeeds: [0], langMdlProbeSize: 40, langMdlEpochs: 1, ...extra }, env: {} });
+  resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'smoke', overrides: { languageMdl: { tasks: [1], seeds: [0], data: { probeSize: 40 }, training: { epochs: 1 }, ...extra } }, env: {} });
 
 describe('random-initialisation control', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'language-mdl-control-'));
@@ -58,7 +59,7 @@ describe('random-initialisation control', () => {
     const table = extractabilityControlFromRuns(again);
     assert.deepEqual(table.map((r) => r.task), [1]);
     assert.ok(Number.isFinite(table[0]['MDL(s)/MDL(t), random init']));
-    const only = await runLanguageMdlModels(params({ langMdlModels: ['pretrained'] }), lm, { store });
+    const only = await runLanguageMdlModels(params({ models: ['pretrained'] }), lm, { store });
     assert.equal(only.random.length, 0);
   });
 });

@@ -6,7 +6,7 @@ import { LANGUAGE_SFT_PARAMS } from '../../../../src/study/sft/language/schema';
 import { NOTEBOOK_SCHEMAS } from '../../../../src/study/notebook_schemas';
 import { resolveParams } from '../../../../src/study/params/resolve';
 import { TOY_HYPOTHESES_PARAMS } from '../../../../src/study/extension/schema';
-import { GRID_JOBS_PARAMS } from '../../../../src/study/params/presets';
+import { GRID_JOBS_PARAMS, schemaLeaves } from '../../../../src/study/params/presets';
 
 // `jobs` (GRID_JOBS_PARAMS) is shared on purpose: it sets how a notebook runs its grid, never a run's configuration.
 const own = (schema: object) => Object.keys(schema).filter((k) => !(k in LANGUAGE_MODEL_PARAMS) && !(k in GRID_JOBS_PARAMS));
@@ -19,7 +19,7 @@ describe('language probe parameters', () => {
 
   it('uses keys of their own, so one STUDY_OVERRIDES object never reaches a toy notebook', () => {
     for (const k of [...own(LANGUAGE_MDL_PARAMS), ...own(LANGUAGE_SFT_PARAMS)]) {
-      assert.match(k, /^lang(Mdl|Sft)[A-Z]/);
+      assert.match(k, /^language(Mdl|Sft)$/);
       assert.ok(!(k in TOY_HYPOTHESES_PARAMS), k);
     }
   });
@@ -27,16 +27,15 @@ describe('language probe parameters', () => {
   it("pins the paper preset to the study's probe: tasks 1, 2, 5, 22, 23, AdamW 2e-5, batch 64, 20 epochs, 5 seeds, 16 tokens", () => {
     const p = resolveParams(LANGUAGE_MDL_PARAMS, { preset: 'paper', env: {} });
     assert.deepEqual(
-      [p.langMdlTasks, p.langMdlLearningRate, p.langMdlBatchSize, p.langMdlEpochs, p.langMdlSeeds.length, p.langMdlPromptTokens],
+      [p.languageMdl.tasks, p.languageMdl.training.learningRate, p.languageMdl.training.batchSize, p.languageMdl.training.epochs, p.languageMdl.seeds.length, p.languageMdl.data.maxTokens],
       [[1, 2, 5, 22, 23], 2e-5, 64, 20, 5, 16],
     );
     const s = resolveParams(LANGUAGE_SFT_PARAMS, { preset: 'paper', env: {} });
-    assert.deepEqual(s.langSftRates, [0, 0.01, 0.05, 0.2, 0.5]);
+    assert.deepEqual(s.languageSft.rates, [0, 0.01, 0.05, 0.2, 0.5]);
   });
 
   it('names the paper value in every doc line', () => {
-    for (const [k, spec] of Object.entries({ ...LANGUAGE_MDL_PARAMS, ...LANGUAGE_SFT_PARAMS })) {
-      if (k in LANGUAGE_MODEL_PARAMS || k in GRID_JOBS_PARAMS) continue;
+    for (const { path: k, spec } of schemaLeaves({ languageMdl: LANGUAGE_MDL_PARAMS.languageMdl, languageSft: LANGUAGE_SFT_PARAMS.languageSft })) {
       assert.match(spec.doc, /\(paper[ :]/, k);
     }
   });

@@ -1,6 +1,6 @@
 /**
  * The paper's models wired into the language study: the DistilBERT reward from a folder (the tiny
- * random fixture of test/reference/gen_distilbert_fixture.py), the usePaperModels switch with its one
+ * random fixture of test/reference/gen_distilbert_fixture.py), the lm.usePaperModels switch with its one
  * message naming what is missing, and the reward read on the response alone or on prompt + response.
  */
 import { before, describe, it } from 'node:test';
@@ -39,34 +39,34 @@ describe("the paper's models", () => {
     }
   });
 
-  it("reward 'distilbert' without a folder: one line naming distilbertDir", () => {
-    assert.throws(() => languageRewardModel('distilbert', {} as Corpus, {}), (e: Error) => e instanceof ConfigError && /^distilbertDir: not given/.test(e.message));
+  it("reward 'distilbert' without a folder: one line naming lm.distilbertDir", () => {
+    assert.throws(() => languageRewardModel('distilbert', {} as Corpus, {}), (e: Error) => e instanceof ConfigError && /^lm\.distilbertDir: not given/.test(e.message));
   });
 
-  it('usePaperModels off: the parameters pass unchanged', () => {
+  it('lm.usePaperModels off: the parameters pass unchanged', () => {
     const p = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'paper', env: {} });
     assert.equal(withPaperModels(p), p);
-    assert.equal(p.usePaperModels, false);
+    assert.equal(p.lm.usePaperModels, false);
   });
 
-  it('usePaperModels with the tiny fixture folders: one message naming every missing file and path', () => {
-    const p = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'paper', overrides: { usePaperModels: true, hfModelDir: GPT2, distilbertDir: DISTILBERT }, env: {} });
+  it('lm.usePaperModels with the tiny fixture folders: one message naming every missing file and path', () => {
+    const p = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'paper', overrides: { lm: { usePaperModels: true, hfModelDir: GPT2, distilbertDir: DISTILBERT } }, env: {} });
     assert.throws(() => withPaperModels(p), (e: Error) => {
       assert.ok(e instanceof ConfigError);
       assert.equal(e.message.split('\n').length, 1);
-      assert.match(e.message, /^usePaperModels: paper preset: hfModelDir: .*tiny_gpt2 has no merges\.txt/);
-      assert.match(e.message, /imdbPath: not given/);
+      assert.match(e.message, /^lm\.usePaperModels: paper preset: lm\.hfModelDir: .*tiny_gpt2 has no merges\.txt/);
+      assert.match(e.message, /corpus\.imdbPath: not given/);
       assert.doesNotMatch(e.message, /distilbertDir/);
       return true;
     });
   });
 
-  it('usePaperModels with every path present: corpus IMDB and the DistilBERT reward', () => {
-    const p = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'paper', overrides: { usePaperModels: true, hfModelDir: '/m/gpt2', distilbertDir: '/m/bert', imdbPath: '/d/imdb.csv' }, env: {} });
+  it('lm.usePaperModels with every path present: corpus IMDB and the DistilBERT reward', () => {
+    const p = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'paper', overrides: { lm: { usePaperModels: true, hfModelDir: '/m/gpt2', distilbertDir: '/m/bert' }, corpus: { imdbPath: '/d/imdb.csv' } }, env: {} });
     const q = withPaperModels(p, (f) => (f === '/m/gpt2' || f === '/m/bert' ? 'dir' : 'file'));
-    assert.equal(q.corpus, 'imdb');
-    assert.equal(q.langRlReward, 'distilbert');
-    assert.equal(q.hfModelDir, '/m/gpt2');
+    assert.equal(q.corpus.source, 'imdb');
+    assert.equal(q.languageRl.reward.kind, 'distilbert');
+    assert.equal(q.lm.hfModelDir, '/m/gpt2');
   });
 });
 
@@ -85,7 +85,7 @@ describe('reward text', () => {
   });
 
   it("keeps the study's prompt+response at paper (and smoke) and scores the response alone at laptop, as measured", () => {
-    for (const preset of ['smoke', 'paper'] as const) assert.equal(resolveParams(LANGUAGE_RL_PARAMS, { preset, env: {} }).langRlRewardOn, 'prompt+response');
-    assert.equal(resolveParams(LANGUAGE_RL_PARAMS, { preset: 'laptop', env: {} }).langRlRewardOn, 'response');
+    for (const preset of ['smoke', 'paper'] as const) assert.equal(resolveParams(LANGUAGE_RL_PARAMS, { preset, env: {} }).languageRl.rewardOn, 'prompt+response');
+    assert.equal(resolveParams(LANGUAGE_RL_PARAMS, { preset: 'laptop', env: {} }).languageRl.rewardOn, 'response');
   });
 });

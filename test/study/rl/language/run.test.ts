@@ -20,7 +20,7 @@ import type { LanguageModel } from '../../../../src/study/pretraining/model';
 
 const corpus = loadCorpus();
 const tokenizer = trainBpeTokenizer(corpus.train.slice(0, 300).map((p) => p.text), { vocabSize: 320 });
-const params = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'smoke', overrides: { langRlTasks: [1], langRlRates: [0], langRlSteps: 2, langRlBatchSize: 4, langRlMiniBatchSize: 2, langRlResponseTokens: 4, langRlTestSize: 2, langRlReward: 'vader' }, env: {} });
+const params = resolveParams(LANGUAGE_RL_PARAMS, { preset: 'smoke', overrides: { languageRl: { tasks: [1], rates: [0], ppo: { nIterations: 2, batchSize: 4, miniBatchSize: 2 }, responseTokens: 4, data: { testSize: 2 }, reward: { kind: 'vader' } } }, env: {} });
 
 describe('runLanguageRl', () => {
   let model: GPT;
@@ -32,7 +32,7 @@ describe('runLanguageRl', () => {
   });
 
   it('refuses a response that does not fit the context, naming the field', () => {
-    assert.throws(() => languageRlConfig({ ...params, langRlResponseTokens: 20 }, lm, 1, 0, 0), /langRlResponseTokens: 16 prompt \+ 20 response tokens exceed the model's context of 24/);
+    assert.throws(() => languageRlConfig({ ...params, languageRl: { ...params.languageRl, responseTokens: 20 } }, lm, 1, 0, 0), /languageRl\.responseTokens: 16 prompt \+ 20 response tokens exceed the model's context of 24/);
   });
 
   it('gives identical results for the same seed, leaves the pre-trained model unchanged, and frees its tensors', async () => {
@@ -56,7 +56,7 @@ describe('runLanguageRl', () => {
 
   it("runs PPO with the study's DistilBERT reward (the tiny fixture folder): the run records the reward's identity and scores on the study's scale", async () => {
     const distilbertDir = path.join(__dirname, '..', '..', '..', 'fixtures', 'models', 'tiny_distilbert');
-    const p = { ...params, langRlReward: 'distilbert' as const, distilbertDir };
+    const p = { ...params, languageRl: { ...params.languageRl, reward: { kind: 'distilbert' as const } }, lm: { ...params.lm, distilbertDir } };
     const cfg = languageRlConfig(p, lm, 1, 0, 0);
     assert.equal(cfg.reward.kind, 'distilbert');
     assert.equal(cfg.reward.scale, STUDY_REWARD_SCALE);

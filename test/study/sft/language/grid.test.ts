@@ -21,8 +21,9 @@ import { ConfigError } from '../../../../src/util/assert';
 import { tinyLanguageInputs } from '../../language_fixtures';
 
 import { sftH2Rows, sftTable, sftThresholds } from '../../../../src/hypotheses/sft_summary';
-const TINY = { langSftTasks: [1], langSftRates: [0, 0.5], langSftSeeds: [0], langSftTrainSize: 40, langSftTestSize: 6, langSftEpochs: 1 };
-const params = (extra: Record<string, unknown> = {}) => resolveParams(LANGUAGE_SFT_PARAMS, { preset: 'smoke', overrides: { ...TINY, ...extra }, env: {} });
+const TINY = { tasks: [1], rates: [0, 0.5], seeds: [0], data: { trainSize: 40, testSize: 6 }, finetune: { epochs: 1 } };
+/** `extra`: keys of the `languageSft` group, replacing TINY's. */
+const params = (extra: Record<string, unknown> = {}) => resolveParams(LANGUAGE_SFT_PARAMS, { preset: 'smoke', overrides: { languageSft: { ...TINY, ...extra } }, env: {} });
 
 describe('language supervised baseline', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'language-sft-'));
@@ -36,15 +37,15 @@ describe('language supervised baseline', () => {
   });
 
   it('records data, LM identity and AdamW settings in each configuration', () => {
-    const cfg = languageSftConfig(params(), lm, 22, 0.05, 4);
+    const cfg = languageSftConfig(params().languageSft, lm, 22, 0.05, 4);
     assert.deepEqual([cfg.task, cfg.data.task, cfg.data.rate, cfg.data.trainSize, cfg.data.testSize, cfg.data.maxTokens, cfg.seed], [22, 22, 0.05, 40, 6, 16, 4]);
     assert.deepEqual(cfg.lm, languageModelIdentity(lm));
     assert.deepEqual(cfg.finetune, { epochs: 1, batchSize: 64, learningRate: 1e-4, weightDecay: 0.01 });
-    assert.throws(() => languageSftConfig(params(), lm, 3, 0, 0), { message: /^task: 3 is not allowed; expected one of 0, 1, 2, 5/ });
+    assert.throws(() => languageSftConfig(params().languageSft, lm, 3, 0, 0), { message: /^task: 3 is not allowed; expected one of 0, 1, 2, 5/ });
   });
 
   it('scores the error on each held-out partition and the accuracy over all of them, the same for the same seed', async () => {
-    const cfg = languageSftConfig(params(), lm, 1, 0.5, 0);
+    const cfg = languageSftConfig(params().languageSft, lm, 1, 0.5, 0);
     const a = await runLanguageSft(cfg, lm);
     for (const p of PARTITIONS) assert.ok(a.errors[p] >= 0 && a.errors[p] <= 1 && Number.isInteger(a.errors[p] * 6), `${p}: ${a.errors[p]}`);
     const meanError = PARTITIONS.reduce((s, p) => s + a.errors[p], 0) / 4; // equal partition sizes
@@ -66,7 +67,7 @@ describe('language supervised baseline', () => {
     const loaded = await loadLanguageSftResults(p, { lm, store });
     assert.deepEqual(loaded.map((r) => r.result), runs.map((r) => r.result));
     assert.ok(loaded.every((r) => r.reused));
-    await assert.rejects(loadLanguageSftResults(params({ langSftSeeds: [0, 1] }), { lm, store }), (e: Error) => e instanceof ConfigError && /2 of 4 runs missing/.test(e.message));
+    await assert.rejects(loadLanguageSftResults(params({ seeds: [0, 1] }), { lm, store }), (e: Error) => e instanceof ConfigError && /2 of 4 runs missing/.test(e.message));
 
     // The toy summaries take the language runs as they are.
     assert.deepEqual(sftTable(runs).map((r) => [r.task, r.rate, r.seeds]), [[1, 0, 1], [1, 0.5, 1]]);
