@@ -136,7 +136,7 @@ describe('grid command line errors', () => {
     [['lsit', 'toy'], 'grid: "lsit" is not allowed; expected one of list, run, slurm, status'],
     [['list', 'toys'], 'step: "toys" is not allowed; expected one of toy, lm'],
     [['list', 'toy', '--preset', 'huge'], "preset: 'huge' is not allowed; expected one of smoke, laptop, paper"],
-    [['list', 'toy', '--overrides', '{seeds: 1}'], 'overrides: not valid JSON (Expected property name or \'}\' in JSON at position 1); expected an object such as {"seeds": [0, 1]}'],
+    [['list', 'toy', '--overrides', '{seeds: 1}'], 'overrides: not valid JSON (Expected property name or \'}\' in JSON at position 1); expected an object such as {"toyRl": {"seeds": [0, 1]}}'],
     [['list', 'toy', '--overrides', '{"rates": [0]}'], 'overrides.rates: unknown key; expected one of seeds'],
     [['list', 'toy', '--jobs', '2'], 'grid list: "--jobs" is not allowed; expected --preset, --overrides'],
     [['run', 'toy', '--jobs', '0'], `jobs: "0" is not allowed; expected an integer in [1, 4096] or 'auto'`],

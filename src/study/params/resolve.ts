@@ -25,10 +25,10 @@ export function parseOverridesJson(text: string, source = 'STUDY_OVERRIDES'): Re
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`${source}: not valid JSON (${(e as Error).message}); expected an object such as {"seeds": [0, 1]}`);
+    throw new ConfigError(`${source}: not valid JSON (${(e as Error).message}); expected an object such as {"toyRl": {"seeds": [0, 1]}}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(`${source}: ${text} is not allowed; expected a JSON object such as {"seeds": [0, 1]}`);
+    throw new ConfigError(`${source}: ${text} is not allowed; expected a JSON object such as {"toyRl": {"seeds": [0, 1]}}`);
   }
   rejectUnsafeKeys(value, source);
   return value as Record<string, unknown>;

@@ -84,9 +84,9 @@ export const LANGUAGE_RL_PARAMS = {
     },
     ppo: {
       nIterations: {
-        doc: 'PPO steps per run, each on the next batch of the shuffled training prompts, one pass (paper: 24,576 / 256 = 96; laptop: 240 x 32 = 7,680 prompts; measured with 8-token responses scored on the response, task 1 at p = 0: the training reward stays near 0 for ~100 steps, then rises; at 160 steps both = 0.70, at 240 both/neither = 0.93/0.79 (seed 0) and 0.72/0.73 (seed 1), both passing the strict filter; task 2 did not learn in 240 steps; ~2.1 s per step with two runs sharing 2 loaded cores. Measured 2026-12-05 over all 10 tasks at p = 0, seeds 0 and 1: about half the runs pass the strict filter at 240 steps (README results paragraph); the training reward of the failed runs stays near 0 longer (task 6 seed 0 takes off at ~240 steps), and at 480 steps tasks 6 and 22 seed 0 pass (both 0.76 / 0.81, neither 0.84 / 1.01), while lr 6e-4 at 240 steps does not pass them: 240 steps is too short a budget for the slow tasks, and 480 would double the PPO time of the language half)',
+        doc: 'PPO steps per run, each on the next batch of the shuffled training prompts, one pass (paper: 24,576 / 256 = 96; laptop: 480 x 32 = 15,360 prompts; measured with 8-token responses scored on the response, task 1 at p = 0: the training reward stays near 0 for ~100 steps, then rises; at 160 steps both = 0.70, at 240 both/neither = 0.93/0.79 (seed 0) and 0.72/0.73 (seed 1), both passing the strict filter; task 2 did not learn in 240 steps; ~2.1 s per step with two runs sharing 2 loaded cores. Measured 2026-12-05 over all 10 tasks at p = 0, seeds 0 and 1: about half the runs pass the strict filter at 240 steps (README results paragraph); the training reward of the failed runs stays near 0 longer (task 6 seed 0 takes off at ~240 steps), and at 480 steps tasks 6 and 22 seed 0 pass (both 0.76 / 0.81, neither 0.84 / 1.01), while lr 6e-4 at 240 steps does not pass them: 240 steps is too short a budget for the slow tasks. Measured 2026-12-05 at 480 steps, all 10 tasks at p = 0, seed 0: 10 of 10 runs pass the strict filter, about 6.2 min per run with two single-thread workers, so laptop trains 480 steps = 15,360 prompts and the PPO time of the language half doubles)',
         smoke: 2,
-        laptop: 240,
+        laptop: 480,
         paper: 96,
         check: int(1),
       },
