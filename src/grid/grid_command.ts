@@ -18,8 +18,18 @@ import {
   type PoolProgress, type SpawnSpec,
 } from './worker_pool';
 
+/** How far listing a step's cells may go. */
+export interface GridListOptions {
+  /**
+   * True (the default, and `grid run`): a step whose cells are identified by a pre-trained model
+   * trains that model first when it is not cached. False (`grid list|status|slurm`): it throws a
+   * `ConfigError` naming the step to run first, so listing never starts minutes of training.
+   */
+  readonly mayTrain?: boolean;
+}
+
 /** Lists the cells of one grid step for a preset and overrides (throws `ConfigError` on bad overrides). */
-export type GridStep = (preset: string, overrides: Readonly<Record<string, unknown>>) => readonly GridCellCommand[] | Promise<readonly GridCellCommand[]>;
+export type GridStep = (preset: string, overrides: Readonly<Record<string, unknown>>, opts?: GridListOptions) => readonly GridCellCommand[] | Promise<readonly GridCellCommand[]>;
 
 /** The grid steps by name, e.g. `toy_rl`, `language_mdl`. */
 export type GridRegistry = Readonly<Record<string, GridStep>>;
@@ -179,7 +189,7 @@ export async function runGridCommand(args: readonly string[], deps: GridDeps): P
   let cells: readonly GridCellCommand[];
   try {
     parsed = parseGridArgs(args, steps, deps.presets ?? ['smoke', 'laptop', 'paper']);
-    cells = await deps.registry[parsed.step](parsed.preset, parsed.overrides);
+    cells = await deps.registry[parsed.step](parsed.preset, parsed.overrides, { mayTrain: parsed.sub === 'run' });
     checkCells(cells, parsed.step);
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -9,7 +9,7 @@ import { datasetsPath } from '../io/paths';
 import { RunStore } from '../io/run_store';
 import { STEP_CELLS, type StepCell } from '../study/cells';
 import type { GridCellCommand } from './cells';
-import type { GridRegistry } from './grid_command';
+import type { GridListOptions, GridRegistry } from './grid_command';
 
 /** Where one cell's result lives: its store folder (under `datasets/results/<preset>/`) and key there. */
 export interface CellLocation {
@@ -55,10 +55,10 @@ export function studyGridDeps(opts: { readonly onNotice?: (line: string) => void
   isRunning: (key: string, preset: string) => boolean;
 } {
   let listed: Listed | undefined;
-  const registry: Record<string, (preset: string, overrides: Readonly<Record<string, unknown>>) => Promise<readonly GridCellCommand[]>> = {};
+  const registry: Record<string, (preset: string, overrides: Readonly<Record<string, unknown>>, opts?: GridListOptions) => Promise<readonly GridCellCommand[]>> = {};
   for (const [step, list] of Object.entries(STEP_CELLS)) {
-    registry[step] = async (preset, overrides) => {
-      const cells = await list(preset, overrides);
+    registry[step] = async (preset, overrides, opts) => {
+      const cells = await list(preset, overrides, opts);
       listed = { step, cells: new Map(cells.map((c) => [c.key, c])) };
       return cells;
     };

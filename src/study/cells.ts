@@ -39,8 +39,12 @@ export interface StepCell {
   readonly argv: string[];
 }
 
-/** Lists a step's cells for a preset and overrides (the same overrides object a notebook takes). */
-export type ListCells = (preset: string, overrides?: Readonly<Record<string, unknown>>) => Promise<StepCell[]>;
+/**
+ * Lists a step's cells for a preset and overrides (the same overrides object a notebook takes). The
+ * language steps' cells are identified by the pre-trained model: with `mayTrain: false` a missing
+ * model is an error naming `lm-pretrain` instead of minutes of training (`grid list|status|slurm`).
+ */
+export type ListCells = (preset: string, overrides?: Readonly<Record<string, unknown>>, opts?: { readonly mayTrain?: boolean }) => Promise<StepCell[]>;
 
 const common = (preset: string, overrides: Readonly<Record<string, unknown>>): string[] => ['--preset', preset, ...(Object.keys(overrides).length > 0 ? ['--overrides', JSON.stringify(overrides)] : [])];
 const resolve = <S extends Parameters<typeof resolveParams>[0]>(schema: S, preset: string, overrides: Readonly<Record<string, unknown>>) => {
@@ -50,8 +54,8 @@ const resolve = <S extends Parameters<typeof resolveParams>[0]>(schema: S, prese
 const own = ownOverrides;
 const rateSeedOf = (c: { data: { rate: number }; seed: number }) => ['--rate', String(c.data.rate), '--seed', String(c.seed)];
 
-async function withModel<T>(preset: string, overrides: Readonly<Record<string, unknown>>, body: (lm: Awaited<ReturnType<typeof loadOrTrainLanguageModel>>) => T): Promise<T> {
-  const lm = await loadOrTrainLanguageModel(resolve(LANGUAGE_PRETRAINING_PARAMS, preset, overrides));
+async function withModel<T>(preset: string, overrides: Readonly<Record<string, unknown>>, opts: { readonly mayTrain?: boolean } | undefined, body: (lm: Awaited<ReturnType<typeof loadOrTrainLanguageModel>>) => T): Promise<T> {
+  const lm = await loadOrTrainLanguageModel(resolve(LANGUAGE_PRETRAINING_PARAMS, preset, overrides), { cachedOnly: opts?.mayTrain === false });
   try {
     return body(lm);
   } finally {
@@ -96,12 +100,12 @@ export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
     const o = own(LANGUAGE_PRETRAINING_PARAMS, overrides);
     return [{ key: `lm/${preset}`, config: resolve(LANGUAGE_PRETRAINING_PARAMS, preset, o), argv: ['lm-pretrain', ...common(preset, o)] }];
   },
-  'language-mdl': (preset, overrides = {}) => {
+  'language-mdl': (preset, overrides = {}, opts) => {
     const o = own(LANGUAGE_MDL_PARAMS, overrides);
     const p = resolve(LANGUAGE_MDL_PARAMS, preset, o);
     const argv = (c: { config: LanguageMdlCellConfig }, model: ProbedModel) => ['language-mdl', '--task', String(c.config.task), '--feature', c.config.feature, '--seed', String(c.config.seed), ...(model === 'random' ? ['--model', 'random'] : []), ...common(preset, o)];
     // Notebook 06's cells: the pre-trained model's, then the random-initialisation control's (its own seeds).
-    return withModel(preset, overrides, (lm) => {
+    return withModel(preset, overrides, opts, (lm) => {
       const pretrained = p.languageMdl.models.includes('pretrained') ? languageMdlCells(p, lm).map((c) => ({ ...c, argv: argv(c, 'pretrained') })) : [];
       if (!p.languageMdl.models.includes('random')) return pretrained;
       const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
@@ -112,14 +116,14 @@ export const STEP_CELLS: Readonly<Record<string, ListCells>> = {
       }
     });
   },
-  'language-rl': (preset, overrides = {}) => {
+  'language-rl': (preset, overrides = {}, opts) => {
     const o = own(LANGUAGE_RL_PARAMS, overrides);
     const p = resolve(LANGUAGE_RL_PARAMS, preset, o);
-    return withModel(preset, overrides, (lm) => languageRlCells(p, lm).map((c) => ({ ...c, argv: ['language-rl', '--task', String(c.config.data.task), ...rateSeedOf(c.config), ...common(preset, o)] })));
+    return withModel(preset, overrides, opts, (lm) => languageRlCells(p, lm).map((c) => ({ ...c, argv: ['language-rl', '--task', String(c.config.data.task), ...rateSeedOf(c.config), ...common(preset, o)] })));
   },
-  'language-sft': (preset, overrides = {}) => {
+  'language-sft': (preset, overrides = {}, opts) => {
     const o = own(LANGUAGE_SFT_PARAMS, overrides);
     const p = resolve(LANGUAGE_SFT_PARAMS, preset, o);
-    return withModel(preset, overrides, (lm) => languageSftCells(p, lm).map((c) => ({ ...c, argv: ['language-sft', '--task', String(c.config.task), ...rateSeedOf(c.config), ...common(preset, o)] })));
+    return withModel(preset, overrides, opts, (lm) => languageSftCells(p, lm).map((c) => ({ ...c, argv: ['language-sft', '--task', String(c.config.task), ...rateSeedOf(c.config), ...common(preset, o)] })));
   },
 };

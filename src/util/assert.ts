@@ -11,6 +11,20 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Runs `fn` and, where it throws a ConfigError whose message starts with `field:` (a lower layer that
+ * names its own argument, such as `imdbPath:`), rethrows it with the parameter's full path in its
+ * place (`corpus.imdbPath:`), so the user reads the name they set. Other errors pass unchanged.
+ */
+export function underParam<T>(field: string, paramPath: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ConfigError && e.message.startsWith(`${field}:`)) throw new ConfigError(`${paramPath}${e.message.slice(field.length)}`);
+    throw e;
+  }
+}
+
 function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
 }

@@ -50,6 +50,21 @@ describe('grid list', () => {
   });
 });
 
+describe('grid list options', () => {
+  it('lets only `grid run` train a model the cells need; list, status and slurm ask with mayTrain false', async () => {
+    const s = fakeStudy();
+    const asked: Record<string, boolean | undefined> = {};
+    let sub = '';
+    const registry: GridRegistry = { ...s.deps.registry, toy: (preset, overrides, opts) => { asked[sub] = opts?.mayTrain; return s.deps.registry.toy(preset, overrides, opts); } };
+    const deps = { ...s.deps, registry };
+    for (const [name, extra] of [['list', []], ['status', []], ['slurm', []], ['run', ['--jobs', '1']]] as const) {
+      sub = name;
+      await runGridCommand([name, 'toy', '--preset', 'smoke', ...extra], deps);
+    }
+    assert.deepEqual(asked, { list: false, status: false, slurm: false, run: true });
+  });
+});
+
 describe('grid run', () => {
   it('computes only the missing cells, two workers sharing the cores', async () => {
     const s = fakeStudy();

@@ -24,7 +24,7 @@ import { GPT, checkGPTConfig, type GPTConfig } from '../../models/gpt';
 import { generate } from '../../models/sampling';
 import { loadCorpus, type Corpus, type CorpusConfig } from '../../tasks/language/corpus';
 import { corpusManifest, trainOrLoadTokenizer } from '../../tasks/language/language_dataset';
-import { ConfigError, oneOf } from '../../util/assert';
+import { ConfigError, oneOf, underParam } from '../../util/assert';
 import { createRng, type Rng } from '../../util/rng';
 import { lineChart, type LineRow } from '../../viz/specs';
 import type { CorpusValues, LanguageModelParamValues, LanguagePretrainingParamValues, LmValues } from './schema';
@@ -54,7 +54,7 @@ export function loadLanguageCorpus(c: Pick<CorpusValues, 'source' | 'imdbPath' |
   const key = JSON.stringify([c.source, c.imdbPath, c.seed]);
   let corpus = corpora.get(key);
   if (!corpus) {
-    corpus = loadCorpus({ source: c.source, imdbPath: c.imdbPath, seed: c.seed });
+    corpus = underParam('imdbPath', 'corpus.imdbPath', () => loadCorpus({ source: c.source, imdbPath: c.imdbPath, seed: c.seed }));
     corpora.set(key, corpus);
   }
   return corpus;
@@ -166,6 +166,8 @@ export interface LanguageModelHooks {
   readonly onMessage?: (line: string) => void;
   /** Retrain even when the cached folder matches. */
   readonly force?: boolean;
+  /** Never train: without a matching cached folder, throw a ConfigError naming `lm-pretrain` (listing a grid). */
+  readonly cachedOnly?: boolean;
 }
 
 function fileEntry(file: string): ManifestFileEntry {
@@ -184,7 +186,7 @@ export async function loadOrTrainLanguageModel(p: LanguageModelParamValues, hook
   const corpus = loadLanguageCorpus(p.corpus);
   const hfModelDir = p.lm.hfModelDir;
   if (hfModelDir !== null) {
-    const { model, tokenizer } = loadHfLanguageModel(hfModelDir);
+    const { model, tokenizer } = underParam('hfModelDir', 'lm.hfModelDir', () => loadHfLanguageModel(hfModelDir));
     say(`loaded Hugging Face GPT-2 from ${hfModelDir} (${model.config.nLayer} layers x ${model.config.dModel}, vocab ${model.config.vocabSize})`);
     return { model, tokenizer, corpus, source: 'huggingface', dir: hfModelDir, history: null, config: null };
   }
@@ -195,6 +197,9 @@ export async function loadOrTrainLanguageModel(p: LanguageModelParamValues, hook
     const history = readJsonIfExists<LanguageModelHistory>(path.join(dir, LM_HISTORY_FILE)) as LanguageModelHistory;
     say(`model: reused ${dir}`);
     return { model: loadGPT(dir), tokenizer, corpus, source: 'cached', dir, history, config };
+  }
+  if (hooks.cachedOnly) {
+    throw new ConfigError(`lm: no pre-trained model in ${dir} matches the preset ${p.preset} and these lm/corpus parameters; train it first with \`npx tsx src/cli.ts grid run lm-pretrain --preset ${p.preset}\` (same overrides) or notebook 05`);
   }
   // A stale manifest must not vouch for a half-written folder if this run stops early.
   fs.rmSync(path.join(dir, MANIFEST_FILE), { force: true });

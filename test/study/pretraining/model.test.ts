@@ -64,6 +64,18 @@ describe('loadOrTrainLanguageModel', () => {
     again.model.dispose();
   });
 
+  it('with cachedOnly, reuses a matching folder and refuses to train, naming lm-pretrain', async () => {
+    const cached = await loadOrTrainLanguageModel(params(), { cachedOnly: true }, dirs);
+    assert.equal(cached.source, 'cached');
+    cached.model.dispose();
+    const otherDir = { ...dirs, modelDir: path.join(root, 'empty-lm') };
+    await assert.rejects(
+      loadOrTrainLanguageModel(params(), { cachedOnly: true }, otherDir),
+      (e: unknown) => e instanceof ConfigError && /^lm: no pre-trained model in .*empty-lm matches the preset smoke/.test(e.message) && e.message.includes('grid run lm-pretrain --preset smoke'),
+    );
+    assert.equal(fs.existsSync(path.join(otherDir.modelDir, MANIFEST_FILE)), false);
+  });
+
   it('retrains when the configuration changes, and the same seed gives the same losses', async () => {
     const changed = await loadOrTrainLanguageModel(params({ lm: { ...TINY.lm, training: { ...TINY.lm.training, totalSteps: 41 } } }), {}, dirs);
     assert.equal(changed.source, 'trained');

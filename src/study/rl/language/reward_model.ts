@@ -12,7 +12,7 @@ import type { SentimentScorer } from '../../../rl/sentiment_env';
 import { sentimentScore, STUDY_REWARD_SCALE, VADER_REWARD_SCALE } from '../../../rl/sentiment_reward';
 import type { Corpus } from '../../../tasks/language/corpus';
 import { corpusManifest } from '../../../tasks/language/language_dataset';
-import { ConfigError } from '../../../util/assert';
+import { ConfigError, underParam } from '../../../util/assert';
 import { datasetsPath } from '../../../io/paths';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -94,7 +94,7 @@ function distilBertRewardModel(dir: string | null): RewardModel {
   const key = `distilbert:${path.resolve(dir)}`;
   let model = rewardModels.get(key);
   if (!model) {
-    const rm = loadDistilBertReward(dir);
+    const rm = underParam('distilbertDir', 'lm.distilbertDir', () => loadDistilBertReward(dir));
     const sha256 = sha256Hex(fs.readFileSync(path.join(dir, 'model.safetensors')));
     model = { spec: { kind: 'distilbert', scale: STUDY_REWARD_SCALE, sha256, dir: path.resolve(dir) }, score: distilBertScorer(rm), classifier: null };
     rewardModels.set(key, model);
