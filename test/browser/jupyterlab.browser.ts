@@ -126,7 +126,9 @@ async function checkNotebook(page: Page, baseUrl: string, workDir: string, name:
   assert.ok(rateKey, `${name}: no '*rates' array in the parameter table to override`);
   const source = saved.cells.find((c) => c.cell_type === 'code')!.source;
   const text = Array.isArray(source) ? source.join('') : source;
-  const overridden = text.replace(/\boverrides\s*=\s*\{[^;]*?\}/, `overrides = { ${rateKey}: [0, 1.5] }`);
+  // The table names a parameter by its dotted path (`toyData.rates`); the cell takes it nested.
+  const nested = rateKey.split('.').reduceRight((inner, key) => `{ ${key}: ${inner} }`, '[0, 1.5]');
+  const overridden = text.replace(/\boverrides\s*=\s*\{[^;]*?\}/, `overrides = ${nested}`);
   assert.notEqual(overridden, text, `${name}: the first code cell has no 'overrides = { … }' to edit`);
   await setCodeCellSource(page, 0, overridden);
   await clickMenu(page, 'Edit', 'Clear Outputs of All Cells');
