@@ -96,9 +96,38 @@ export interface LanguageInputs {
   readonly sft: readonly SftRun[];
 }
 
+/** One task's H1 point: relative extractability and the mean feature use at p = 0 over the seeds found (null without runs). */
+export interface LanguageH1Point {
+  readonly task: number;
+  /** MDL(s)/MDL(t) on the pre-trained model. */
+  readonly relMdl: number;
+  /** RL feature use at p = 0, all runs, mean over seeds. */
+  readonly rlUse: number | null;
+  readonly rlSeeds: number;
+  /** SFT feature use at p = 0 (1 - mean(s-only, t-only error)), mean over seeds. */
+  readonly sftUse: number | null;
+  readonly sftSeeds: number;
+}
+
+/** The H1 points of every task with an extractability row, by relative extractability. */
+export function languageH1Points(inputs: LanguageInputs): LanguageH1Point[] {
+  const rl = rlFeatureUseBySeed(inputs.rl, 0);
+  const sft = sftFeatureUseBySeed(inputs.sft, 0);
+  const mean = (xs: readonly number[] | undefined) => (xs && xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  return [...inputs.extractability]
+    .sort((a, b) => a.relMdl - b.relMdl || a.task - b.task)
+    .map((e) => {
+      const r = rl.find((t) => t.task === e.task)?.values;
+      const s = sft.find((t) => t.task === e.task)?.values;
+      return { task: e.task, relMdl: e.relMdl, rlUse: mean(r), rlSeeds: r?.length ?? 0, sftUse: mean(s), sftSeeds: s?.length ?? 0 };
+    });
+}
+
 /** Everything notebook 08 and the README paragraph show. */
 export interface LanguageAnalysis {
   readonly results: readonly LanguageTestResult[];
+  /** Per task: relative extractability, RL and SFT feature use at p = 0. */
+  readonly h1Points: readonly LanguageH1Point[];
   readonly table: readonly LanguagePlanRow[];
   readonly h2PerTaskStrict: readonly H2TaskRow[];
   readonly h2PerTaskAll: readonly H2TaskRow[];
@@ -136,6 +165,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
   };
   return {
     results,
+    h1Points: languageH1Points(inputs),
     table,
     h2PerTaskStrict: h2PerTask(h2Rows(strict)),
     h2PerTaskAll: h2PerTask(h2Rows(inputs.rl)),

@@ -118,3 +118,38 @@ describe('strict filter at p = 0 against the goal', () => {
     assert.equal(strictPassAtP0Line({ passed: 0, runs: 0, failedTasks: [] }), 'No RL run at p = 0 is in the store yet.');
   });
 });
+
+describe('language H1 points and secondary tests in the paragraph', () => {
+  const sft = (task: number, seed: number, sErr: number, tErr: number): SftRun =>
+    ({ task, rate: 0, seed, reused: true, wallMs: 1, result: { errors: { s_only: sErr, t_only: tErr, both: 0, neither: 0 } } }) as unknown as SftRun;
+
+  it('lists each task by relative extractability with RL and SFT feature use at p = 0 (hand-worked means)', async () => {
+    const { languageH1PointsLine } = await import('../../src/hypotheses/language_results_report');
+    const rl = [
+      run(1, 0, 0, 0.8, 0.8, 0.2, 0.4), // use 0.3
+      run(1, 0, 1, 0.8, 0.8, 0.4, 0.6), // use 0.5 -> task 1 mean 0.4 over 2 seeds
+      run(2, 0, 0, 0.8, 0.8, 0.1, 0.1), // use 0.1
+      run(2, 0.5, 0, 0.8, 0.8, 0.9, 0.9), // not at p = 0: ignored
+    ];
+    const a = analyseLanguage({ extractability: [ext(1, 2), ext(2, 0.5), ext(3, 1)], rl, sft: [sft(3, 0, 0.2, 0.4)] }, { nPermutations: 99 });
+    assert.deepEqual(a.h1Points.map((p) => [p.task, p.rlUse === null ? null : Number(p.rlUse.toFixed(6)), p.rlSeeds, p.sftUse === null ? null : Number(p.sftUse.toFixed(6)), p.sftSeeds]), [
+      [2, 0.1, 1, null, 0],
+      [3, null, 0, 0.7, 1],
+      [1, 0.4, 2, null, 0],
+    ]);
+    assert.equal(languageH1PointsLine(a), 'H1 points (task: MDL(s)/MDL(t); RL, SFT feature use at p = 0, mean over seeds), by relative extractability: 2: 0.5; 0.10 (1 seed), none; 3: 1; none, 0.70 (1 seed); 1: 2; 0.40 (2 seeds), none.');
+    assert.equal(languageH1PointsLine({ h1Points: [] }), 'H1 points: no run at p = 0 yet.');
+  });
+
+  it('names every secondary test that ran with its raw and Holm-adjusted p, and none that did not', async () => {
+    const { languageSecondaryTestsLine } = await import('../../src/hypotheses/language_results_report');
+    const table = languagePlanTable([
+      { id: 'lang-h1-p0-strict', statistic: 1, pValue: 0.01, n: 10, method: 'exact' },
+      { id: 'lang-h1-p0-all', statistic: 0.5, pValue: 0.02, n: 10, method: 'exact' },
+      { id: 'lang-h1-sft-p0', statistic: 0.25, pValue: 0.04, n: 9, method: 'exact' },
+    ]);
+    // Holm over the two secondary tests that ran: 0.02 * 2 = 0.04, max(0.04, 0.04 * 1) = 0.04.
+    assert.equal(languageSecondaryTestsLine({ table }), 'Secondary tests (rho or mean within-task rho; raw p, Holm-adjusted p over the secondary family): H1 on all runs 0.5 (n = 10; p = 0.02, Holm 0.04); H1 with the supervised baseline (SFT) 0.25 (n = 9; p = 0.04, Holm 0.04).');
+    assert.equal(languageSecondaryTestsLine({ table: languagePlanTable([]) }), 'Secondary tests: none could be run on these runs.');
+  });
+});
