@@ -296,7 +296,8 @@ export function interruptedLine(sinceMs: number, resultsRoot: string = datasetsP
 }
 
 if (require.main === module) {
-  runNotebooks(parseRunnerArgs(process.argv.slice(2))).then(
+  // Parsing inside the promise, so a bad option is one line and exit 2 like any ConfigError.
+  Promise.resolve().then(() => runNotebooks(parseRunnerArgs(process.argv.slice(2)))).then(
     (code) => {
       process.exitCode = code;
     },
