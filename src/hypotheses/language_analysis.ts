@@ -6,6 +6,7 @@
  * Holm's adjustment is applied within each family. Pure: loaded runs in, tables and sentences out.
  */
 import { holmAdjustedPValues, spearman, SPEARMAN_EXACT_MAX_N, type TaskSeedValues } from '../stats/index';
+import { mean } from '../stats/describe';
 import { createRng } from '../util/rng';
 import { PLAN_ALPHA } from './analysis_plan';
 import { rlFeatureUseBySeed, sftFeatureUseBySeed } from './feature_use_intervals';
@@ -113,13 +114,13 @@ export interface LanguageH1Point {
 export function languageH1Points(inputs: LanguageInputs): LanguageH1Point[] {
   const rl = rlFeatureUseBySeed(inputs.rl, 0);
   const sft = sftFeatureUseBySeed(inputs.sft, 0);
-  const mean = (xs: readonly number[] | undefined) => (xs && xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const meanOrNull = (xs: readonly number[] | undefined) => (xs && xs.length > 0 ? mean(xs) : null);
   return [...inputs.extractability]
     .sort((a, b) => a.relMdl - b.relMdl || a.task - b.task)
     .map((e) => {
       const r = rl.find((t) => t.task === e.task)?.values;
       const s = sft.find((t) => t.task === e.task)?.values;
-      return { task: e.task, relMdl: e.relMdl, rlUse: mean(r), rlSeeds: r?.length ?? 0, sftUse: mean(s), sftSeeds: s?.length ?? 0 };
+      return { task: e.task, relMdl: e.relMdl, rlUse: meanOrNull(r), rlSeeds: r?.length ?? 0, sftUse: meanOrNull(s), sftSeeds: s?.length ?? 0 };
     });
 }
 

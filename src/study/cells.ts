@@ -44,7 +44,12 @@ export interface StepCell {
  * language steps' cells are identified by the pre-trained model: with `mayTrain: false` a missing
  * model is an error naming `lm-pretrain` instead of minutes of training (`grid list|status|slurm`).
  */
-export type ListCells = (preset: string, overrides?: Readonly<Record<string, unknown>>, opts?: { readonly mayTrain?: boolean }) => Promise<StepCell[]>;
+export type ListCells = (preset: string, overrides?: Readonly<Record<string, unknown>>, opts?: ListCellsOptions) => Promise<StepCell[]>;
+
+/** `mayTrain` (default true): whether listing may pre-train a missing model (`grid run`) or must name `lm-pretrain` instead. */
+export interface ListCellsOptions {
+  readonly mayTrain?: boolean;
+}
 
 const common = (preset: string, overrides: Readonly<Record<string, unknown>>): string[] => ['--preset', preset, ...(Object.keys(overrides).length > 0 ? ['--overrides', JSON.stringify(overrides)] : [])];
 const resolve = <S extends Parameters<typeof resolveParams>[0]>(schema: S, preset: string, overrides: Readonly<Record<string, unknown>>) => {
@@ -54,7 +59,7 @@ const resolve = <S extends Parameters<typeof resolveParams>[0]>(schema: S, prese
 const own = ownOverrides;
 const rateSeedOf = (c: { data: { rate: number }; seed: number }) => ['--rate', String(c.data.rate), '--seed', String(c.seed)];
 
-async function withModel<T>(preset: string, overrides: Readonly<Record<string, unknown>>, opts: { readonly mayTrain?: boolean } | undefined, body: (lm: Awaited<ReturnType<typeof loadOrTrainLanguageModel>>) => T): Promise<T> {
+async function withModel<T>(preset: string, overrides: Readonly<Record<string, unknown>>, opts: ListCellsOptions | undefined, body: (lm: Awaited<ReturnType<typeof loadOrTrainLanguageModel>>) => T): Promise<T> {
   const lm = await loadOrTrainLanguageModel(resolve(LANGUAGE_PRETRAINING_PARAMS, preset, overrides), { cachedOnly: opts?.mayTrain === false });
   try {
     return body(lm);

@@ -12,16 +12,27 @@ export class ConfigError extends Error {
 }
 
 /**
- * Runs `fn` and, where it throws a ConfigError whose message starts with `field:` (a lower layer that
- * names its own argument, such as `imdbPath:`), rethrows it with the parameter's full path in its
- * place (`corpus.imdbPath:`), so the user reads the name they set. Other errors pass unchanged.
+ * `message` with its leading field name (a lower layer names its own argument, `imdbPath: ...`)
+ * replaced by the parameter's full path from `paramPaths` (`corpus.imdbPath: ...`); unchanged when
+ * the message starts with no listed field.
  */
-export function underParam<T>(field: string, paramPath: string, fn: () => T): T {
+export function withParamPath(message: string, paramPaths: Readonly<Record<string, string>>): string {
+  const m = /^([\w.]+):/.exec(message);
+  const to = m ? paramPaths[m[1]] : undefined;
+  return to === undefined ? message : `${to}${message.slice(m![1].length)}`;
+}
+
+/**
+ * Runs `fn`; a ConfigError it throws about a field of `paramPaths` is rethrown naming the
+ * parameter's full path (`withParamPath`), so the user reads the name they set. Other errors pass unchanged.
+ */
+export function underParam<T>(paramPaths: Readonly<Record<string, string>>, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof ConfigError && e.message.startsWith(`${field}:`)) throw new ConfigError(`${paramPath}${e.message.slice(field.length)}`);
-    throw e;
+    if (!(e instanceof ConfigError)) throw e;
+    const named = withParamPath(e.message, paramPaths);
+    throw named === e.message ? e : new ConfigError(named);
   }
 }
 

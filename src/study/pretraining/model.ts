@@ -54,7 +54,7 @@ export function loadLanguageCorpus(c: Pick<CorpusValues, 'source' | 'imdbPath' |
   const key = JSON.stringify([c.source, c.imdbPath, c.seed]);
   let corpus = corpora.get(key);
   if (!corpus) {
-    corpus = underParam('imdbPath', 'corpus.imdbPath', () => loadCorpus({ source: c.source, imdbPath: c.imdbPath, seed: c.seed }));
+    corpus = underParam({ imdbPath: 'corpus.imdbPath' }, () => loadCorpus({ source: c.source, imdbPath: c.imdbPath, seed: c.seed }));
     corpora.set(key, corpus);
   }
   return corpus;
@@ -186,7 +186,7 @@ export async function loadOrTrainLanguageModel(p: LanguageModelParamValues, hook
   const corpus = loadLanguageCorpus(p.corpus);
   const hfModelDir = p.lm.hfModelDir;
   if (hfModelDir !== null) {
-    const { model, tokenizer } = underParam('hfModelDir', 'lm.hfModelDir', () => loadHfLanguageModel(hfModelDir));
+    const { model, tokenizer } = underParam({ hfModelDir: 'lm.hfModelDir' }, () => loadHfLanguageModel(hfModelDir));
     say(`loaded Hugging Face GPT-2 from ${hfModelDir} (${model.config.nLayer} layers x ${model.config.dModel}, vocab ${model.config.vocabSize})`);
     return { model, tokenizer, corpus, source: 'huggingface', dir: hfModelDir, history: null, config: null };
   }

@@ -5,7 +5,7 @@
  * folder or file) and switched to the HF GPT-2 policy, the DistilBERT reward and the IMDB corpus.
  */
 import { checkPaperModelPaths, fsPathProbe, type PathProbe } from '../../reward/paper_models';
-import { ConfigError } from '../../util/assert';
+import { ConfigError, withParamPath } from '../../util/assert';
 import type { LanguageRewardKind } from '../rl/language/reward_model';
 
 /** The parameters the switch reads and sets (every language notebook's resolved parameters have them). */
@@ -27,7 +27,7 @@ const PARAM_PATHS: Readonly<Record<string, string>> = { hfModelDir: 'lm.hfModelD
 export function withPaperModels<P extends PaperModelParams>(p: P, probe: PathProbe = fsPathProbe): P {
   if (!p.lm.usePaperModels) return p;
   const check = checkPaperModelPaths({ hfModelDir: p.lm.hfModelDir, distilbertDir: p.lm.distilbertDir, imdbPath: p.corpus.imdbPath }, probe);
-  if (!check.ok) throw new ConfigError(`lm.usePaperModels: paper preset: ${check.problems.map((line) => line.replace(/^(\w+):/, (_, key: string) => `${PARAM_PATHS[key] ?? key}:`)).join('; ')}`);
+  if (!check.ok) throw new ConfigError(`lm.usePaperModels: paper preset: ${check.problems.map((line) => withParamPath(line, PARAM_PATHS)).join('; ')}`);
   const corpus = { ...p.corpus, source: 'imdb' };
   if (p.languageRl === undefined) return { ...p, corpus };
   return { ...p, corpus, languageRl: { ...p.languageRl, reward: { ...p.languageRl.reward, kind: 'distilbert' } } };

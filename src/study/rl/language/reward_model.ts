@@ -94,7 +94,7 @@ function distilBertRewardModel(dir: string | null): RewardModel {
   const key = `distilbert:${path.resolve(dir)}`;
   let model = rewardModels.get(key);
   if (!model) {
-    const rm = underParam('distilbertDir', 'lm.distilbertDir', () => loadDistilBertReward(dir));
+    const rm = underParam({ distilbertDir: 'lm.distilbertDir' }, () => loadDistilBertReward(dir));
     const sha256 = sha256Hex(fs.readFileSync(path.join(dir, 'model.safetensors')));
     model = { spec: { kind: 'distilbert', scale: STUDY_REWARD_SCALE, sha256, dir: path.resolve(dir) }, score: distilBertScorer(rm), classifier: null };
     rewardModels.set(key, model);
