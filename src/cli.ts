@@ -324,7 +324,7 @@ export function checkFlagValues(flags: readonly FlagSpec[], values: Readonly<Rec
 /** Commands with subcommands of their own (`grid list ...`, `store gc ...`), parsed by their module. */
 const NESTED: Readonly<Record<string, { summary: string; run: (args: readonly string[], io: CliIo) => Promise<number> }>> = {
   grid: { summary: 'list|run|slurm|status <step>: a study grid as CLI cells, run on N local workers or as a Slurm job array', run: runGridCli },
-  store: { summary: 'gc|ls: result files no preset grid uses (gc lists; --delete removes), or runs with their configuration hash', run: runStoreCli },
+  store: { summary: 'gc|ls|export|import: result files no preset grid uses (gc lists; --delete removes), runs with their configuration hash (ls), or the verified runs to and from results/<preset>/ (export|import)', run: runStoreCli },
 };
 
 /** The top-level help: every command with its summary. */

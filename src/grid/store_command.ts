@@ -1,4 +1,8 @@
 /**
+ * `cli.ts store export|import --preset P [--dir D]`: the preset's verified runs as one JSON-lines
+ * file per run kind in `D` (default `results/<P>/`, committed), and back into the store
+ * (`src/io/run_archive.ts`), so finished runs survive a new machine and ship with the code.
+ *
  * `cli.ts store gc|ls --preset P`: the result files of `datasets/results/<P>/` against the cells
  * of every study grid at that preset with no overrides (`STEP_CELLS`). `gc` lists the files no
  * grid uses (another configuration, an older algorithm version, an older file layout, unreadable)
@@ -9,7 +13,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../backend';
 import { canonicalJson } from '../io/manifest';
-import { datasetsPath } from '../io/paths';
+import { datasetsPath, repoRoot } from '../io/paths';
+import { archiveSummary, exportRunArchive, importRunArchive } from '../io/run_archive';
 import { RunStore } from '../io/run_store';
 import { algorithmVersion } from '../io/run_versions';
 import { STEP_CELLS } from '../study/cells';
@@ -19,34 +24,56 @@ import { cellLocation } from './study_steps';
 
 const DAY_MS = 24 * 3600 * 1000;
 
+const STORE_SUBCOMMANDS = ['gc', 'ls', 'export', 'import'] as const;
+
 interface StoreArgs {
-  readonly sub: 'gc' | 'ls';
+  readonly sub: (typeof STORE_SUBCOMMANDS)[number];
   readonly preset: string;
   readonly keepDays: number;
   readonly remove: boolean;
+  /** export/import: the archive folder (default `results/<preset>/`). */
+  readonly dir?: string;
 }
 
 /** Parses `store` arguments; throws one-line ConfigErrors. */
 export function parseStoreArgs(args: readonly string[]): StoreArgs {
   const [sub, ...rest] = args;
-  if (sub !== 'gc' && sub !== 'ls') throw new ConfigError(`store: ${JSON.stringify(sub ?? null)} is not allowed; expected gc or ls`);
+  if (!(STORE_SUBCOMMANDS as readonly string[]).includes(sub)) throw new ConfigError(`store: ${JSON.stringify(sub ?? null)} is not allowed; expected ${STORE_SUBCOMMANDS.join(', ')}`);
+  const archive = sub === 'export' || sub === 'import';
   let preset: string | undefined;
   let keepDays = 7;
   let remove = false;
+  let dir: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--delete' && sub === 'gc') remove = true;
-    else if (a === '--preset' || a === '--keep-days') {
+    else if (a === '--preset' || (a === '--keep-days' && sub === 'gc') || (a === '--dir' && archive)) {
       const v = rest[++i];
       if (v === undefined) throw new ConfigError(`${a.slice(2)}: missing value after ${a}`);
       if (a === '--preset') preset = v;
+      else if (a === '--dir') dir = v;
       else if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) > 36500) throw new ConfigError(`keep-days: ${JSON.stringify(v)} is not allowed; expected a number of days in [0, 36500]`);
       else keepDays = Number(v);
-    } else throw new ConfigError(`store ${sub}: ${JSON.stringify(a)} is not allowed; expected --preset P${sub === 'gc' ? ', --keep-days N, --delete' : ''}`);
+    } else throw new ConfigError(`store ${sub}: ${JSON.stringify(a)} is not allowed; expected --preset P${sub === 'gc' ? ', --keep-days N, --delete' : archive ? ', --dir D' : ''}`);
   }
   if (preset === undefined) throw new ConfigError(`preset: missing; expected --preset ${PRESET_NAMES.join(' | ')}`);
   if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new ConfigError(`preset: '${preset}' is not allowed; expected one of ${PRESET_NAMES.join(', ')}`);
-  return { sub, preset, keepDays, remove };
+  return { sub: sub as StoreArgs['sub'], preset, keepDays, remove, dir };
+}
+
+/** `store export|import`: the archive folder against the preset's results root; returns the exit code. */
+function runArchiveCli(a: StoreArgs, io: { readonly out: (l: string) => void; readonly err: (l: string) => void }): number {
+  const root = datasetsPath('results', a.preset);
+  const dir = path.resolve(a.dir ?? path.join(repoRoot(), 'results', a.preset));
+  if (a.sub === 'import' && !fs.existsSync(dir)) {
+    io.err(`error: dir: ${dir} does not exist; expected a folder written by store export`);
+    return 2;
+  }
+  const reports = a.sub === 'export' ? exportRunArchive(root, dir) : importRunArchive(dir, root);
+  for (const r of reports) for (const line of r.rejected) io.err(`left out: ${line}`);
+  for (const line of archiveSummary(reports, a.sub === 'export' ? 'exported' : 'imported')) io.out(line);
+  io.out(a.sub === 'export' ? `${root} -> ${dir}` : `${dir} -> ${root}`);
+  return reports.some((r) => r.rejected.length > 0) ? 1 : 0;
 }
 
 /** Configurations the preset's grids use, per store kind and key; kinds whose cells could not be listed are in `unknown`. */
@@ -102,6 +129,7 @@ export async function runStoreCli(args: readonly string[], io: { readonly out: (
     }
     throw e;
   }
+  if (a.sub === 'export' || a.sub === 'import') return runArchiveCli(a, io);
   await initBackend();
   const root = datasetsPath('results', a.preset);
   const { used, unknown } = await usedConfigs(a.preset, io);

@@ -1,0 +1,49 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseStoreArgs, runStoreCli } from '../../src/grid/store_command';
+import { RunStore } from '../../src/io/run_store';
+
+describe('store command: arguments', () => {
+  it('export and import take --preset and --dir; gc keeps --keep-days and --delete', () => {
+    assert.deepEqual(parseStoreArgs(['export', '--preset', 'laptop', '--dir', 'x']), { sub: 'export', preset: 'laptop', keepDays: 7, remove: false, dir: 'x' });
+    assert.equal(parseStoreArgs(['import', '--preset', 'smoke']).dir, undefined);
+    assert.equal(parseStoreArgs(['gc', '--preset', 'smoke', '--keep-days', '2', '--delete']).keepDays, 2);
+  });
+
+  it('bad input is one line naming the field and what is allowed', () => {
+    assert.throws(() => parseStoreArgs(['pack']), { message: 'store: "pack" is not allowed; expected gc, ls, export, import' });
+    assert.throws(() => parseStoreArgs(['export', '--preset', 'laptop', '--delete']), { message: 'store export: "--delete" is not allowed; expected --preset P, --dir D' });
+    assert.throws(() => parseStoreArgs(['gc', '--preset', 'laptop', '--dir', 'x']), { message: 'store gc: "--dir" is not allowed; expected --preset P, --keep-days N, --delete' });
+    assert.throws(() => parseStoreArgs(['import', '--dir', 'x']), { message: /^preset: missing; expected --preset \w+( \| \w+)+$/ });
+  });
+});
+
+describe('store command: export then import through the CLI', () => {
+  it('moves the runs of a preset through a folder and back into an empty results root', async () => {
+    const datasets = fs.mkdtempSync(path.join(os.tmpdir(), 'store-cli-'));
+    const archive = path.join(datasets, 'archive');
+    const saved = process.env.STUDY_DATASETS_DIR;
+    process.env.STUDY_DATASETS_DIR = datasets;
+    try {
+      new RunStore(path.join(datasets, 'results', 'smoke', 'toy_rl'), { kind: 'toy_rl', backend: () => 'cpu' }).put('task1/rate0/seed0', { task: 1 }, { ok: true }, 10);
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+      assert.equal(await runStoreCli(['export', '--preset', 'smoke', '--dir', archive], io), 0);
+      assert.equal(out[0], 'toy_rl: 1 exported');
+      fs.rmSync(path.join(datasets, 'results'), { recursive: true });
+      out.length = 0;
+      assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', archive], io), 0);
+      assert.equal(out[0], 'toy_rl: 1 imported, 0 already present');
+      assert.deepEqual(err, []);
+      assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', path.join(datasets, 'nowhere')], io), 2);
+      assert.match(err[0], /^error: dir: .*nowhere does not exist; expected a folder written by store export$/);
+    } finally {
+      if (saved === undefined) delete process.env.STUDY_DATASETS_DIR;
+      else process.env.STUDY_DATASETS_DIR = saved;
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { exportRunArchive, importRunArchive } from '../../src/io/run_archive';
+import { RunStore } from '../../src/io/run_store';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'run-archive-'));
+const store = (root: string, kind = 'toy_rl') => new RunStore(path.join(root, kind), { kind, backend: () => 'cpu', onNotice: () => undefined });
+
+/** Every file under `dir` with its bytes, relative path first (sorted). */
+function tree(dir: string): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out.push([path.relative(dir, full), fs.readFileSync(full, 'utf8')]);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+/** A store with two kinds: two configurations of one key (baseline and ablation) and a second key. */
+function filledRoot(): string {
+  const root = tmp();
+  const rl = store(root);
+  rl.put('task1/rate0/seed0', { task: 1, iterations: 30 }, { eval: { t_only: 0.25 } }, 1200);
+  rl.put('task1/rate0/seed0', { task: 1, iterations: 4 }, { eval: { t_only: 0.5 } }, 300);
+  rl.put('task2/rate0.5/seed1', { task: 2, iterations: 30 }, { eval: { t_only: 0.75 } }, 900);
+  store(root, 'toy_mdl').put('task1/t/seed0', { task: 1, feature: 't' }, { mdlBits: 123.5 }, 50);
+  return root;
+}
+
+describe('run archive: export and import of verified runs', () => {
+  it('round-trips: importing the export into an empty store recreates every result file byte for byte (step logs aside)', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    const exported = exportRunArchive(root, archive);
+    assert.deepEqual(exported.map((r) => [r.kind, r.written, r.rejected.length]), [['toy_mdl', 1, 0], ['toy_rl', 3, 0]]);
+    assert.deepEqual(fs.readdirSync(archive).sort(), ['toy_mdl.jsonl', 'toy_rl.jsonl']);
+    assert.equal(fs.readFileSync(path.join(archive, 'toy_rl.jsonl'), 'utf8').trimEnd().split('\n').length, 3);
+    const fresh = tmp();
+    const imported = importRunArchive(archive, fresh);
+    assert.deepEqual(imported.map((r) => [r.kind, r.written, r.present, r.rejected.length]), [['toy_mdl', 1, 0, 0], ['toy_rl', 3, 0, 0]]);
+    assert.deepEqual(tree(fresh), tree(root));
+    // The store reuses an imported run exactly as one computed here.
+    const got = store(fresh).get<unknown, { eval: { t_only: number } }>('task1/rate0/seed0', { task: 1, iterations: 4 });
+    assert.equal(got?.result.eval.t_only, 0.5);
+    assert.equal(got?.wallMs, 300);
+  });
+
+  it('is deterministic: the same store exports the same bytes, sorted by key then hash', () => {
+    const root = filledRoot();
+    const [a, b] = [tmp(), tmp()];
+    exportRunArchive(root, a);
+    exportRunArchive(root, b);
+    assert.deepEqual(tree(a), tree(b));
+    const keys = fs.readFileSync(path.join(a, 'toy_rl.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).key);
+    assert.deepEqual(keys, ['task1/rate0/seed0', 'task1/rate0/seed0', 'task2/rate0.5/seed1']);
+  });
+
+  it('a second import finds every run present and writes nothing', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    exportRunArchive(root, archive);
+    const again = importRunArchive(archive, root);
+    assert.deepEqual(again.map((r) => [r.kind, r.written, r.present]), [['toy_mdl', 0, 1], ['toy_rl', 0, 3]]);
+  });
+
+  it('export leaves out an edited result file, and names it and the reason', () => {
+    const root = filledRoot();
+    const file = store(root).entries().find((e) => e.key === 'task2/rate0.5/seed1')!.file;
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('0.75', '0.8'));
+    const archive = tmp();
+    const [, rl] = exportRunArchive(root, archive);
+    assert.equal(rl.written, 2);
+    assert.equal(rl.rejected.length, 1);
+    assert.match(rl.rejected[0], /^toy_rl\/task2\/rate0\.5\/seed1--[0-9a-f]{12}\.json: content hash does not match/);
+  });
+
+  it('import rejects an edited line, a line of another kind and a moved key, and imports the rest', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    exportRunArchive(root, archive);
+    const f = path.join(archive, 'toy_rl.jsonl');
+    const lines = fs.readFileSync(f, 'utf8').trimEnd().split('\n');
+    const mdlLine = fs.readFileSync(path.join(archive, 'toy_mdl.jsonl'), 'utf8').trimEnd();
+    const moved = JSON.parse(lines[2]);
+    moved.key = '../escape';
+    fs.writeFileSync(f, [lines[0], lines[1].replace(/"t_only":[0-9.]+/, '"t_only":0.9'), JSON.stringify(moved), mdlLine, 'not json'].join('\n') + '\n');
+    const fresh = tmp();
+    const rl = importRunArchive(archive, fresh).find((r) => r.kind === 'toy_rl')!;
+    assert.equal(rl.written, 1);
+    assert.deepEqual(rl.rejected.map((l) => l.replace(/ \(.*$/, '').slice(0, 60)), [
+      'toy_rl.jsonl:2: content hash does not match',
+      'toy_rl.jsonl:3: key "../escape" is not a store key',
+      'toy_rl.jsonl:4: run kind "toy_mdl", expected toy_rl',
+      'toy_rl.jsonl:5: not valid JSON',
+    ]);
+    assert.equal(tree(fresh).filter(([p]) => p.startsWith('toy_rl')).length, 1);
+  });
+
+  it('never replaces a verified result of the same configuration that differs: reported as a conflict', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    exportRunArchive(root, archive);
+    const other = tmp();
+    store(other).put('task2/rate0.5/seed1', { task: 2, iterations: 30 }, { eval: { t_only: 0.1 } }, 900); // same config, another result
+    const before = tree(other);
+    const rl = importRunArchive(archive, other).find((r) => r.kind === 'toy_rl')!;
+    assert.equal(rl.written, 2);
+    assert.equal(rl.rejected.length, 1);
+    assert.match(rl.rejected[0], /task2\/rate0\.5\/seed1 conflicts with toy_rl\/task2\/rate0\.5\/seed1--[0-9a-f]{12}\.json \(same configuration, other result/);
+    const kept = tree(other).find(([p]) => p.startsWith('toy_rl/task2'))!;
+    assert.deepEqual(kept, before.find(([p]) => p.startsWith('toy_rl/task2')));
+  });
+
+  it('replaces a corrupted file in the store with the verified line', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    exportRunArchive(root, archive);
+    const file = store(root).entries().find((e) => e.key === 'task2/rate0.5/seed1')!.file;
+    const good = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, good.slice(0, 40)); // torn
+    const rl = importRunArchive(archive, root).find((r) => r.kind === 'toy_rl')!;
+    assert.deepEqual([rl.written, rl.present, rl.rejected.length], [1, 2, 0]);
+    assert.equal(fs.readFileSync(file, 'utf8'), good);
+  });
+});
