@@ -98,6 +98,31 @@ export function exportRunArchive(root: string, outDir: string, kinds?: readonly 
   return reports;
 }
 
+/** Problems of an archive folder's lines (`file:line: reason`), without writing anything; empty when every line verifies. */
+export function checkRunArchive(dir: string): string[] {
+  const problems: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(ARCHIVE_SUFFIX)).sort()) {
+    const kind = f.slice(0, -ARCHIVE_SUFFIX.length);
+    if (!KIND.test(kind)) {
+      problems.push(`${f}: not a run kind's file name`);
+      continue;
+    }
+    fs.readFileSync(path.join(dir, f), 'utf8').split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (err) {
+        problems.push(`${f}:${i + 1}: not valid JSON (${(err as Error).message})`);
+        return;
+      }
+      const problem = lineProblem(value, kind);
+      if (problem !== undefined) problems.push(`${f}:${i + 1}: ${problem}`);
+    });
+  }
+  return problems;
+}
+
 /**
  * Imports every `<kind>.jsonl` of `fromDir` into `root/<kind>/`: each line that verifies becomes the
  * result file the store would have written. A verified file already there with the same content hash

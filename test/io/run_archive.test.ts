@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { exportRunArchive, importRunArchive } from '../../src/io/run_archive';
+import { checkRunArchive, exportRunArchive, importRunArchive } from '../../src/io/run_archive';
 import { RunStore } from '../../src/io/run_store';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'run-archive-'));
@@ -128,5 +128,23 @@ describe('run archive: export and import of verified runs', () => {
     const rl = importRunArchive(archive, root).find((r) => r.kind === 'toy_rl')!;
     assert.deepEqual([rl.written, rl.present, rl.rejected.length], [1, 2, 0]);
     assert.equal(fs.readFileSync(file, 'utf8'), good);
+  });
+});
+
+describe('run archive: the committed archives verify', () => {
+  it('every line of results/<preset>/<kind>.jsonl in this repository passes the import checks', () => {
+    const resultsRoot = path.resolve(__dirname, '..', '..', 'results');
+    const presets = fs.existsSync(resultsRoot) ? fs.readdirSync(resultsRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+    for (const preset of presets) assert.deepEqual(checkRunArchive(path.join(resultsRoot, preset)), [], `results/${preset}`);
+  });
+
+  it('the check names an edited line', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    exportRunArchive(root, archive);
+    assert.deepEqual(checkRunArchive(archive), []);
+    const f = path.join(archive, 'toy_mdl.jsonl');
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('123.5', '120'));
+    assert.deepEqual(checkRunArchive(archive), ['toy_mdl.jsonl:1: content hash does not match (edited or corrupted)']);
   });
 });
