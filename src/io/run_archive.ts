@@ -3,9 +3,9 @@
  * per run kind (`<dir>/<kind>.jsonl`, one result file per line, sorted by key and hash), so that
  * finished runs can be committed, shipped and imported into another machine's store.
  *
- * Export reads `datasets/results/<preset>/<kind>/` and keeps only files that verify (schema, fields,
- * content hash, and a file name that is the hash of their identity and configuration); the same
- * store gives the same bytes. Import checks every line the same way and writes it to the path the
+ * Export adds the files of `datasets/results/<preset>/<kind>/` that verify (schema, fields, content
+ * hash, and a file name that is the hash of their identity and configuration) to what the archive
+ * holds, so it never drops an archived run; the same runs give the same bytes. Import checks every line the same way and writes it to the path the
  * store itself would use, atomically and byte for byte as the store writes it, so an imported run is
  * reused exactly as if it had been computed here. A file already in the store is never replaced by
  * a different result: the line is reported as a conflict. Step logs are not archived (diagnostics;
@@ -57,16 +57,57 @@ function kindsUnder(root: string): string[] {
   return fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && KIND.test(d.name)).map((d) => d.name).sort();
 }
 
+/** One archive file's lines: the verified ones (parsed, with their line text) and one `file:line: reason` per other line. */
+function readArchiveFile(file: string, kind: string): { runs: { value: ResultFile<unknown, unknown>; text: string; where: string }[]; rejected: string[] } {
+  const runs: { value: ResultFile<unknown, unknown>; text: string; where: string }[] = [];
+  const rejected: string[] = [];
+  fs.readFileSync(file, 'utf8').split('\n').forEach((text, i) => {
+    if (text.trim() === '') return;
+    const where = `${path.basename(file)}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      rejected.push(`${where}: not valid JSON (${(err as Error).message})`);
+      return;
+    }
+    const problem = lineProblem(value, kind);
+    if (problem !== undefined) rejected.push(`${where}: ${problem}`);
+    else runs.push({ value: value as ResultFile<unknown, unknown>, text, where });
+  });
+  return { runs, rejected };
+}
+
+/** Kinds with an archive file in `dir`, sorted. */
+function archivedKinds(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith(ARCHIVE_SUFFIX)).map((f) => f.slice(0, -ARCHIVE_SUFFIX.length)).filter((k) => KIND.test(k)).sort();
+}
+
+/** A run's place in an archive: its key and configuration hash (the store's file name). */
+const runId = (v: ResultFile<unknown, unknown>): string => `${v.key}\u0000${configHash(v.run, v.config)}`;
+
 /**
- * Writes `outDir/<kind>.jsonl` for every kind under `root` (or only `kinds`) holding at least one
- * verified run; returns what was written and what was left out. Deterministic: lines are compact
- * JSON of the parsed files, sorted by key, then hash.
+ * Adds every verified run under `root` to `outDir/<kind>.jsonl`, keeping what the archive already
+ * holds: an export never drops an archived run (a machine that imported part of an archive and
+ * computed more exports the union). A store run whose configuration the archive holds with another
+ * result is not written (reported as a conflict); archive lines that fail verification are
+ * reported and dropped. Deterministic: compact JSON lines sorted by key, then configuration hash.
+ * `written` counts runs added, `present` store runs the archive already held.
  */
-export function exportRunArchive(root: string, outDir: string, kinds?: readonly string[]): ArchiveKindReport[] {
+export function exportRunArchive(root: string, outDir: string): ArchiveKindReport[] {
   const reports: ArchiveKindReport[] = [];
-  for (const kind of kinds ?? kindsUnder(root)) {
+  for (const kind of [...new Set([...kindsUnder(root), ...archivedKinds(outDir)])].sort()) {
     const rejected: string[] = [];
-    const lines: { order: string; text: string }[] = [];
+    const lines = new Map<string, { text: string; contentHash: string }>();
+    const archiveFile = path.join(outDir, `${kind}${ARCHIVE_SUFFIX}`);
+    if (fs.existsSync(archiveFile)) {
+      const archived = readArchiveFile(archiveFile, kind);
+      rejected.push(...archived.rejected.map((r) => `${r} (dropped from the archive)`));
+      for (const r of archived.runs) lines.set(runId(r.value), { text: r.text, contentHash: r.value.contentHash });
+    }
+    let written = 0;
+    let present = 0;
     for (const e of new RunStore(path.join(root, kind), { kind }).entries()) {
       const rel = path.relative(root, e.file);
       if (e.hash === undefined) {
@@ -80,20 +121,24 @@ export function exportRunArchive(root: string, outDir: string, kinds?: readonly 
         rejected.push(`${rel}: not valid JSON (${(err as Error).message})`);
         continue;
       }
-      const problem = lineProblem(value, kind) ?? (storePath(root, kind, value as ResultFile<unknown, unknown>) === e.file ? undefined : 'file name is not the hash of its identity and configuration');
+      const v = value as ResultFile<unknown, unknown>;
+      const problem = lineProblem(value, kind) ?? (storePath(root, kind, v) === e.file ? undefined : 'file name is not the hash of its identity and configuration');
       if (problem !== undefined) {
         rejected.push(`${rel}: ${problem}`);
         continue;
       }
-      lines.push({ order: `${e.key}\u0000${e.hash}`, text: JSON.stringify(value) });
+      const held = lines.get(runId(v));
+      if (held === undefined) {
+        lines.set(runId(v), { text: JSON.stringify(value), contentHash: v.contentHash });
+        written++;
+      } else if (held.contentHash === v.contentHash) present++;
+      else rejected.push(`${rel}: conflicts with the archived run of the same configuration (content hash ${held.contentHash.slice(0, 12)} kept, ${v.contentHash.slice(0, 12)} not exported)`);
     }
-    if (lines.length === 0) {
-      reports.push({ kind, written: 0, present: 0, rejected });
-      continue;
+    if (lines.size > 0) {
+      const sorted = [...lines.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, l]) => l.text);
+      writeFileAtomic(archiveFile, sorted.join('\n') + '\n');
     }
-    lines.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-    writeFileAtomic(path.join(outDir, `${kind}${ARCHIVE_SUFFIX}`), lines.map((l) => l.text).join('\n') + '\n');
-    reports.push({ kind, written: lines.length, present: 0, rejected });
+    reports.push({ kind, written, present, rejected });
   }
   return reports;
 }
@@ -103,22 +148,8 @@ export function checkRunArchive(dir: string): string[] {
   const problems: string[] = [];
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(ARCHIVE_SUFFIX)).sort()) {
     const kind = f.slice(0, -ARCHIVE_SUFFIX.length);
-    if (!KIND.test(kind)) {
-      problems.push(`${f}: not a run kind's file name`);
-      continue;
-    }
-    fs.readFileSync(path.join(dir, f), 'utf8').split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (err) {
-        problems.push(`${f}:${i + 1}: not valid JSON (${(err as Error).message})`);
-        return;
-      }
-      const problem = lineProblem(value, kind);
-      if (problem !== undefined) problems.push(`${f}:${i + 1}: ${problem}`);
-    });
+    if (!KIND.test(kind)) problems.push(`${f}: not a run kind's file name`);
+    else problems.push(...readArchiveFile(path.join(dir, f), kind).rejected);
   }
   return problems;
 }
@@ -131,30 +162,12 @@ export function checkRunArchive(dir: string): string[] {
  */
 export function importRunArchive(fromDir: string, root: string): ArchiveKindReport[] {
   if (!fs.existsSync(fromDir)) throw new Error(`archive: ${fromDir} does not exist`);
-  const files = fs.readdirSync(fromDir).filter((f) => f.endsWith(ARCHIVE_SUFFIX) && KIND.test(f.slice(0, -ARCHIVE_SUFFIX.length))).sort();
   const reports: ArchiveKindReport[] = [];
-  for (const f of files) {
-    const kind = f.slice(0, -ARCHIVE_SUFFIX.length);
+  for (const kind of archivedKinds(fromDir)) {
     let written = 0;
     let present = 0;
-    const rejected: string[] = [];
-    const lines = fs.readFileSync(path.join(fromDir, f), 'utf8').split('\n');
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      const where = `${f}:${i + 1}`;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (err) {
-        rejected.push(`${where}: not valid JSON (${(err as Error).message})`);
-        return;
-      }
-      const problem = lineProblem(value, kind);
-      if (problem !== undefined) {
-        rejected.push(`${where}: ${problem}`);
-        return;
-      }
-      const v = value as ResultFile<unknown, unknown>;
+    const { runs, rejected } = readArchiveFile(path.join(fromDir, `${kind}${ARCHIVE_SUFFIX}`), kind);
+    for (const { value: v, where } of runs) {
       const target = storePath(root, kind, v);
       if (fs.existsSync(target)) {
         let existing: unknown;
@@ -164,21 +177,22 @@ export function importRunArchive(fromDir: string, root: string): ArchiveKindRepo
           existing = undefined;
         }
         if (existing !== undefined && lineProblem(existing, kind) === undefined) {
-          if ((existing as ResultFile<unknown, unknown>).contentHash === v.contentHash) present++;
-          else rejected.push(`${where}: ${v.key} conflicts with ${path.relative(root, target)} (same configuration, other result: content hash ${String((existing as ResultFile<unknown, unknown>).contentHash).slice(0, 12)} kept, ${v.contentHash.slice(0, 12)} not imported)`);
-          return;
+          const held = (existing as ResultFile<unknown, unknown>).contentHash;
+          if (held === v.contentHash) present++;
+          else rejected.push(`${where}: ${v.key} conflicts with ${path.relative(root, target)} (same configuration, other result: content hash ${held.slice(0, 12)} kept, ${v.contentHash.slice(0, 12)} not imported)`);
+          continue;
         }
       }
-      writeFileAtomic(target, resultFileText(value));
+      writeFileAtomic(target, resultFileText(v));
       written++;
-    });
+    }
     reports.push({ kind, written, present, rejected });
   }
   return reports;
 }
 
-/** One line per kind: `kind: N written, M present, K rejected`. */
+/** One line per kind: `kind: N exported|imported, M already in the archive|store, K left out`. */
 export function archiveSummary(reports: readonly ArchiveKindReport[], verb: 'exported' | 'imported'): string[] {
-  return reports.map((r) => `${r.kind}: ${r.written} ${verb}${verb === 'imported' ? `, ${r.present} already present` : ''}${r.rejected.length > 0 ? `, ${r.rejected.length} left out` : ''}`);
+  return reports.map((r) => `${r.kind}: ${r.written} ${verb}, ${r.present} already ${verb === 'imported' ? 'in the store' : 'in the archive'}${r.rejected.length > 0 ? `, ${r.rejected.length} left out` : ''}`);
 }
 

@@ -33,11 +33,11 @@ describe('store command: export then import through the CLI', () => {
       const err: string[] = [];
       const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
       assert.equal(await runStoreCli(['export', '--preset', 'smoke', '--dir', archive], io), 0);
-      assert.equal(out[0], 'toy_rl: 1 exported');
+      assert.equal(out[0], 'toy_rl: 1 exported, 0 already in the archive');
       fs.rmSync(path.join(datasets, 'results'), { recursive: true });
       out.length = 0;
       assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', archive], io), 0);
-      assert.equal(out[0], 'toy_rl: 1 imported, 0 already present');
+      assert.equal(out[0], 'toy_rl: 1 imported, 0 already in the store');
       assert.deepEqual(err, []);
       assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', path.join(datasets, 'nowhere')], io), 2);
       assert.match(err[0], /^error: dir: .*nowhere does not exist; expected a folder written by store export$/);

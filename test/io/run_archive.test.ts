@@ -131,6 +131,39 @@ describe('run archive: export and import of verified runs', () => {
   });
 });
 
+describe('run archive: export never drops an archived run', () => {
+  it('a store holding part of the archive exports the union; the archive keeps the runs the store lacks', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    exportRunArchive(root, archive);
+    const before = fs.readFileSync(path.join(archive, 'toy_rl.jsonl'), 'utf8');
+    // A new machine: one archived run imported, one new run computed.
+    const fresh = tmp();
+    store(fresh).put('task2/rate0.5/seed1', { task: 2, iterations: 30 }, { eval: { t_only: 0.75 } }, 900);
+    store(fresh).put('task3/rate0/seed0', { task: 3, iterations: 30 }, { eval: { t_only: 0.3 } }, 700);
+    const [mdl, rl] = exportRunArchive(fresh, archive);
+    assert.deepEqual([mdl.kind, mdl.written, mdl.present], ['toy_mdl', 0, 0]); // archived kind with no store folder: kept as is
+    assert.deepEqual([rl.written, rl.present, rl.rejected.length], [1, 1, 0]);
+    const after = fs.readFileSync(path.join(archive, 'toy_rl.jsonl'), 'utf8').trimEnd().split('\n');
+    assert.equal(after.length, 4);
+    for (const line of before.trimEnd().split('\n')) assert.ok(after.includes(line));
+    assert.equal(fs.readFileSync(path.join(archive, 'toy_mdl.jsonl'), 'utf8').trimEnd().split('\n').length, 1);
+  });
+
+  it('a store run that conflicts with the archived run of its configuration is reported and not exported', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    exportRunArchive(root, archive);
+    const before = fs.readFileSync(path.join(archive, 'toy_rl.jsonl'), 'utf8');
+    const other = tmp();
+    store(other).put('task2/rate0.5/seed1', { task: 2, iterations: 30 }, { eval: { t_only: 0.1 } }, 900);
+    const rl = exportRunArchive(other, archive).find((r) => r.kind === 'toy_rl')!;
+    assert.deepEqual([rl.written, rl.present], [0, 0]);
+    assert.match(rl.rejected[0], /^toy_rl\/task2\/rate0\.5\/seed1--[0-9a-f]{12}\.json: conflicts with the archived run of the same configuration/);
+    assert.equal(fs.readFileSync(path.join(archive, 'toy_rl.jsonl'), 'utf8'), before);
+  });
+});
+
 describe('run archive: the committed archives verify', () => {
   it('every line of results/<preset>/<kind>.jsonl in this repository passes the import checks', () => {
     const resultsRoot = path.resolve(__dirname, '..', '..', 'results');
