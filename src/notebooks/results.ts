@@ -63,7 +63,7 @@ export async function writeLanguageResultsParagraph(preset: string, readmePath: 
   await initBackend();
   const loaded = await loadLanguageRuns(params);
   const paragraph = loaded
-    ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability })
+    ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability }, loaded.runMs)
     : `Not generated yet: no pre-trained language model is cached for the \`${params.preset}\` preset; run notebooks 05-08 (or the language grid commands) at that preset, then \`npm run results -- --preset ${params.preset}\`.`;
   const text = fs.readFileSync(readmePath, 'utf8');
   fs.writeFileSync(readmePath, replaceBetweenMarkers(text, paragraph, LANGUAGE_RESULTS_START, LANGUAGE_RESULTS_END));

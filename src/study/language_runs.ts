@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MANIFEST_FILE } from '../io/manifest';
-import type { LanguageCoverage } from '../hypotheses/language_results_report';
+import type { LanguageCoverage, LanguageRunMs } from '../hypotheses/language_results_report';
 import type { LanguageInputs } from '../hypotheses/language_analysis';
 import { sftRunOf, type TaskExtractabilityRow } from '../hypotheses/runs';
 import type { FinetuneResult } from '../sft/classifier_finetune';
@@ -23,7 +23,7 @@ import { languageSftCells, languageSftStore } from './sft/language/grid';
 import type { LanguageSftConfig } from './sft/language/run';
 
 /** The loaded inputs of the language analysis with the coverage of each grid, or null when the preset has no cached model. */
-export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; randomInitExtractability: TaskExtractabilityRow[] } | null> {
+export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; runMs: LanguageRunMs; randomInitExtractability: TaskExtractabilityRow[] } | null> {
   if (p.lm.hfModelDir === null && !fs.existsSync(path.join(languageModelDir(p.preset), MANIFEST_FILE))) return null;
   const lm = await loadOrTrainLanguageModel(p);
   const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
@@ -36,6 +36,7 @@ export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promis
     const sftCells = languageSftCells(p, lm);
     const sft = languageSftStore(p.preset).loadExisting<LanguageSftConfig, FinetuneResult>(sftCells);
     const count = (found: number, total: number) => ({ found, total });
+    const ms = (runs: readonly { readonly wallMs: number }[]) => runs.reduce((a, r) => a + r.wallMs, 0);
     return {
       inputs: {
         extractability: languageExtractabilityTable(mdl.runs),
@@ -49,6 +50,7 @@ export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promis
         RL: count(rl.runs.length, rlCells.length),
         SFT: count(sft.runs.length, sftCells.length),
       },
+      runMs: { MDL: ms(mdl.runs), 'random-init MDL': ms(random.runs), RL: ms(rl.runs), SFT: ms(sft.runs) },
     };
   } finally {
     control.model.dispose();
