@@ -42,7 +42,7 @@ export function languageComputeLine(c: LanguageCoverage, runMs: LanguageRunMs, w
   const complete = keys.every((k) => c[k].found === c[k].total);
   const projection = complete
     ? ''
-    : ` At the stored runs' mean time per run, all ${keys.reduce((a, k) => a + c[k].total, 0)} runs of the grids would take about ${min(full)} min of run time, ${min(full / workers)} min of wall time with ${workers} workers${missingUntimed.length > 0 ? ` (not counting ${missingUntimed.join(', ')}, of which no run is stored yet)` : ''}.`;
+    : ` At the stored runs' mean time per run, all ${keys.filter((k) => c[k].found > 0).reduce((a, k) => a + c[k].total, 0)} runs of the ${keys.filter((k) => c[k].found > 0).join(', ')} grids would take about ${min(full)} min of run time, ${min(full / workers)} min of wall time with ${workers} workers${missingUntimed.length > 0 ? ` (not counting the ${missingUntimed.map((k) => `${c[k].total} ${k}`).join(', ')} runs, of which none is stored yet)` : ''}.`;
   return `Compute: the stored runs took ${min(stored)} min of run time in all (${parts || 'none'}; pre-training not included; each run timed itself under the machine's load at the time), so at least ${min(stored / workers)} min of wall time with ${workers} workers on 2 cores (\`jobs: ${workers}\`).${projection} The goal for notebooks 05-08 is 60 minutes.`;
 }
 

@@ -102,11 +102,12 @@ describe('language compute line', () => {
     const { languageComputeLine } = await import('../../src/hypotheses/language_results_report');
     const coverage = { MDL: { found: 60, total: 60 }, 'random-init MDL': { found: 20, total: 20 }, RL: { found: 20, total: 90 }, SFT: { found: 0, total: 90 } };
     // MDL 60 x 20 s = 20 min, random-init 20 x 15 s = 5 min, RL 20 x 400 s = 133.3 min: 158.3 min stored, 79.2 on 2 workers;
-    // full grids: 20 + 5 + 90 x 400 s (600 min) = 625 min, 312.5 -> 313 on 2 workers; SFT has no run to time.
+    // full grids: 20 + 5 + 90 x 400 s (600 min) = 625 min over 60 + 20 + 90 = 170 runs, 312.5 -> 313 on 2 workers;
+    // SFT has no run to time, so its 90 runs are named and not counted.
     const runMs = { MDL: 60 * 20_000, 'random-init MDL': 20 * 15_000, RL: 20 * 400_000, SFT: 0 };
     assert.equal(
       languageComputeLine(coverage, runMs),
-      "Compute: the stored runs took 158 min of run time in all (MDL 20, random-init MDL 5, RL 133; pre-training not included; each run timed itself under the machine's load at the time), so at least 79 min of wall time with 2 workers on 2 cores (`jobs: 2`). At the stored runs' mean time per run, all 260 runs of the grids would take about 625 min of run time, 313 min of wall time with 2 workers (not counting SFT, of which no run is stored yet). The goal for notebooks 05-08 is 60 minutes.",
+      "Compute: the stored runs took 158 min of run time in all (MDL 20, random-init MDL 5, RL 133; pre-training not included; each run timed itself under the machine's load at the time), so at least 79 min of wall time with 2 workers on 2 cores (`jobs: 2`). At the stored runs' mean time per run, all 170 runs of the MDL, random-init MDL, RL grids would take about 625 min of run time, 313 min of wall time with 2 workers (not counting the 90 SFT runs, of which none is stored yet). The goal for notebooks 05-08 is 60 minutes.",
     );
     const complete = { MDL: { found: 2, total: 2 }, 'random-init MDL': { found: 0, total: 0 }, RL: { found: 2, total: 2 }, SFT: { found: 1, total: 1 } };
     assert.equal(
