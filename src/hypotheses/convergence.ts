@@ -30,8 +30,22 @@ export function runConvergence(runs: readonly RlRun[], opts: ConvergenceOptions 
   });
 }
 
-/** How many runs met the criterion. */
-export function convergenceSummary(rows: readonly ConvergenceRow[]): { runs: number; converged: number; share: number } {
+/** How many runs met the criterion, and of those that did not, how many were still rising (slope > 0) or falling at the end. */
+export function convergenceSummary(rows: readonly ConvergenceRow[]): { runs: number; converged: number; share: number; rising: number; falling: number } {
   const converged = rows.filter((r) => r.converged).length;
-  return { runs: rows.length, converged, share: rows.length ? converged / rows.length : NaN };
+  const rising = rows.filter((r) => !r.converged && r.slope > 0).length;
+  return { runs: rows.length, converged, share: rows.length ? converged / rows.length : NaN, rising, falling: rows.length - converged - rising };
+}
+
+/**
+ * The convergence sentence of notebook 04 and the results paragraph: how many runs met the
+ * criterion and, of the rest, how many were still rising (a budget too short for them) or falling
+ * (instability after a plateau).
+ */
+export function convergenceSentence(summary: ReturnType<typeof convergenceSummary>, what = 'RL runs'): string {
+  if (summary.runs === 0) return `Convergence: no ${what}.`;
+  const criterion = `|slope| of the training reward over the last quarter of iterations <= ${STUDY_CONVERGENCE.maxSlopePerIteration} per iteration`;
+  const notMet = summary.runs - summary.converged;
+  const rest = notMet === 0 ? '' : `; of the ${notMet} that did not, ${summary.rising} ${summary.rising === 1 ? 'was' : 'were'} still rising at the last iteration (the budget is short for them) and ${summary.falling} falling`;
+  return `Convergence: ${summary.converged} of ${summary.runs} ${what} (${Math.round(100 * summary.share)} %) met the criterion (${criterion})${rest}.`;
 }

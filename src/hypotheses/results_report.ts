@@ -6,6 +6,7 @@
 import { formatStat } from './verdict';
 import type { SyntheticAnalysis } from './synthetic_analysis';
 import type { PlannedTestId } from './analysis_plan';
+import { convergenceSentence } from './convergence';
 
 export const RESULTS_START = '<!-- results:synthetic:start -->';
 export const RESULTS_END = '<!-- results:synthetic:end -->';
@@ -28,9 +29,17 @@ export function syntheticResultsParagraph(a: SyntheticAnalysis, preset: string):
       : 'Label-balanced ablation: no runs at this preset.',
     a.verdicts.rlVsSft,
     secondaryTestsLine(a),
-    conv.runs > 0 ? `Convergence: ${conv.converged} of ${conv.runs} RL runs met the criterion (|slope| of the training reward over the last quarter of iterations <= 0.005 per iteration).` : 'Convergence: no RL runs.',
+    convergenceSentence(conv),
+    convergedH1Line(a),
   ];
   return lines.join('\n');
+}
+
+/** The sensitivity check: H1 on the converged p = 0 runs only, beside the primary test; not part of the declared plan. */
+export function convergedH1Line(a: Pick<SyntheticAnalysis, 'h1Converged'>): string {
+  const c = a.h1Converged;
+  if (!c) return 'Sensitivity (not in the declared plan): H1 on the converged p = 0 runs only cannot be computed (fewer than 3 task pairs keep a converged run).';
+  return `Sensitivity (not in the declared plan, so not Holm-adjusted): H1 on the ${c.runsKept} of ${c.runsTotal} p = 0 runs that met the convergence criterion only gives rho = ${formatStat(c.statistic)} over ${c.n} task pairs (${c.method} p = ${c.pValue === null ? 'n/a' : formatStat(c.pValue)}).`;
 }
 
 /** Plain names of the secondary tests with a p-value, for the paragraph. */

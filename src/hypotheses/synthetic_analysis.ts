@@ -45,7 +45,12 @@ export interface SyntheticAnalysis {
   readonly rlUseIntervals: readonly SeedMeanInterval[];
   readonly h2PerTask: readonly H2TaskRow[];
   readonly convergence: readonly ConvergenceRow[];
-  readonly convergenceSummary: { runs: number; converged: number; share: number };
+  readonly convergenceSummary: ReturnType<typeof convergenceSummary>;
+  /**
+   * Sensitivity check, not in the declared plan (no Holm adjustment): the primary H1 test on the
+   * p = 0 RL runs that met the convergence criterion only; null when fewer than 3 tasks keep a run.
+   */
+  readonly h1Converged: { readonly statistic: number; readonly pValue: number | null; readonly n: number; readonly method: string; readonly runsKept: number; readonly runsTotal: number } | null;
   readonly minNonZeroRate: number | null;
   readonly seedsPerTask: { min: number; max: number };
   readonly verdicts: { readonly h1: string; readonly h2: string; readonly rlVsSft: string };
@@ -100,6 +105,10 @@ export function analyseSynthetic(inputs: SyntheticInputs, opts: SyntheticAnalysi
     return row && res ? { statistic: res.statistic, pValue: res.pValue, pHolm: row['p (Holm)'], n: res.n } : null;
   };
   const convergence = runConvergence([...inputs.rl, ...inputs.rlBalanced]);
+  const p0Runs = inputs.rl.filter((r) => r.rate === 0);
+  const convergedP0 = new Set(runConvergence(p0Runs).filter((r) => r.converged).map((r) => `${r.task}/${r.seed}`));
+  const keptP0 = p0Runs.filter((r) => convergedP0.has(`${r.task}/${r.seed}`));
+  const h1c = h1Test('h1-rl-p0-all', inputs.extractability, rlFeatureUseBySeed(keptP0, 0));
   const counts = rlUseBySeed.map((t) => t.values.length);
   return {
     results,
@@ -110,6 +119,7 @@ export function analyseSynthetic(inputs: SyntheticInputs, opts: SyntheticAnalysi
     h2PerTask: h2PerTask(h2),
     convergence,
     convergenceSummary: convergenceSummary(convergence),
+    h1Converged: h1c && { statistic: h1c.statistic, pValue: h1c.pValue, n: h1c.n, method: h1c.method, runsKept: keptP0.length, runsTotal: p0Runs.length },
     minNonZeroRate,
     seedsPerTask: { min: counts.length ? Math.min(...counts) : 0, max: counts.length ? Math.max(...counts) : 0 },
     verdicts: { h1: h1Verdict(outcome('h1-rl-p0-all')), h2: h2Verdict(outcome('h2-rl-tonly-stratified')), rlVsSft: rlVsSftVerdict(diff) },

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ANALYSIS_PLAN, analysisPlanMarkdown, planResultTable } from '../../src/hypotheses/analysis_plan';
-import { convergenceSummary, runConvergence } from '../../src/hypotheses/convergence';
+import { convergenceSentence, convergenceSummary, runConvergence } from '../../src/hypotheses/convergence';
 import { h1IntervalRows, rlFeatureUseBySeed, stripPoints } from '../../src/hypotheses/feature_use_intervals';
 import { h2MeasureOf, h2PerTask, h2StratifiedTest, h2TestableRows } from '../../src/hypotheses/h2_stratified';
 import { lastBlockAccuracy, mdlStability, mdlStabilityRows, prefixCodelengthBits, type MdlBlocksRun } from '../../src/hypotheses/mdl_stability';
-import { h1PointsLine, replaceBetweenMarkers, RESULTS_END, RESULTS_START, secondaryTestsLine, syntheticResultsParagraph } from '../../src/hypotheses/results_report';
+import { convergedH1Line, h1PointsLine, replaceBetweenMarkers, RESULTS_END, RESULTS_START, secondaryTestsLine, syntheticResultsParagraph } from '../../src/hypotheses/results_report';
 import type { PlanResultRow } from '../../src/hypotheses/analysis_plan';
 import type { RlRun, SftRun, TaskExtractabilityRow } from '../../src/hypotheses/runs';
 import { analyseSynthetic, h1Test } from '../../src/hypotheses/synthetic_analysis';
@@ -94,7 +94,20 @@ describe('convergence', () => {
     const rows = runConvergence([flat, rising]);
     assert.deepEqual(rows.map((r) => r.converged), [true, false]);
     assert.ok(Math.abs(rows[1].slope - 1 / 40) < 1e-12);
-    assert.deepEqual(convergenceSummary(rows), { runs: 2, converged: 1, share: 0.5 });
+    assert.deepEqual(convergenceSummary(rows), { runs: 2, converged: 1, share: 0.5, rising: 1, falling: 0 });
+  });
+
+  it('counts runs still rising and runs falling at the end, and says so', () => {
+    const curve = (slope: number) => Array.from({ length: 40 }, (_, i) => 0.5 + slope * i);
+    const rows = runConvergence([rlRun(1, 0, 0, 0, 0, curve(0)), rlRun(1, 0, 1, 0, 0, curve(0.01)), rlRun(1, 0, 2, 0, 0, curve(0.006)), rlRun(1, 0, 3, 0, 0, curve(-0.01))]);
+    const summary = convergenceSummary(rows);
+    assert.deepEqual(summary, { runs: 4, converged: 1, share: 0.25, rising: 2, falling: 1 });
+    assert.equal(
+      convergenceSentence(summary),
+      'Convergence: 1 of 4 RL runs (25 %) met the criterion (|slope| of the training reward over the last quarter of iterations <= 0.005 per iteration); of the 3 that did not, 2 were still rising at the last iteration (the budget is short for them) and 1 falling.',
+    );
+    assert.equal(convergenceSentence(convergenceSummary(rows.slice(0, 1))), 'Convergence: 1 of 1 RL runs (100 %) met the criterion (|slope| of the training reward over the last quarter of iterations <= 0.005 per iteration).');
+    assert.equal(convergenceSentence(convergenceSummary([])), 'Convergence: no RL runs.');
   });
 });
 
@@ -170,8 +183,29 @@ describe('verdicts and the results paragraph', () => {
     const paragraph = syntheticResultsParagraph(a, 'smoke');
     assert.match(paragraph, /At the `smoke` preset: 5 task pairs with relative extractability and RL feature use at p = 0, 3 RL seeds per pair\./);
     assert.match(paragraph, /exact p = 0\.0167/);
-    assert.match(paragraph, /Convergence: \d+ of 45 RL runs met the criterion/);
+    assert.match(paragraph, /Convergence: 45 of 45 RL runs \(100 %\) met the criterion/);
     assert.ok(paragraph.includes(h1PointsLine(a)) && paragraph.includes(secondaryTestsLine(a)));
+    // Every curve is flat ([0.5, 0.5]), so every p = 0 run is kept and the sensitivity check repeats the primary test.
+    assert.deepEqual(a.h1Converged, { statistic: 1, pValue: h1.pValue, n: 5, method: 'exact', runsKept: 15, runsTotal: 15 });
+    assert.ok(paragraph.includes(convergedH1Line(a)));
+  });
+
+  it('reruns H1 on the converged p = 0 runs only: dropping unconverged runs changes rho from 0.4 to 1 (hand-worked)', () => {
+    const flat = [0.5, 0.5, 0.5, 0.5];
+    const rising = [0.1, 0.3, 0.5, 0.7];
+    // Four tasks, MDL(s)/MDL(t) = task id. Seed 0 converged with feature use t / 4; seed 1 converged on task 4
+    // only (use 1) and is still rising elsewhere with use 1, 0, 0 on tasks 1, 2, 3.
+    const use1 = [1, 0, 0, 1];
+    const rl = [1, 2, 3, 4].flatMap((t) => [rlRun(t, 0, 0, t / 4, t / 4, flat), rlRun(t, 0, 1, use1[t - 1], use1[t - 1], t === 4 ? flat : rising)]);
+    const a = analyseSynthetic({ extractability: [1, 2, 3, 4].map((t) => ext(t, t)), rl, sft: [], rlBalanced: [], paperTasks: [] }, { nResamples: 50, nPermutations: 99 });
+    // All runs: means 0.625, 0.25, 0.375, 1 -> ranks 3, 1, 2, 4; d = 2, -1, -1, 0; rho = 1 - 6 * 6 / (4 * 15) = 0.4.
+    assert.ok(Math.abs(a.results.find((r) => r.id === 'h1-rl-p0-all')!.statistic - 0.4) < 1e-12);
+    // Converged only: 0.25, 0.5, 0.75 and task 4 (1 + 1) / 2 = 1 -> rho = 1, exact p = 2 / 4! = 1/12.
+    assert.deepEqual([a.h1Converged!.runsKept, a.h1Converged!.runsTotal, a.h1Converged!.n], [5, 8, 4]);
+    assert.equal(a.h1Converged!.statistic, 1);
+    assert.ok(Math.abs((a.h1Converged!.pValue as number) - 1 / 12) < 1e-12);
+    assert.equal(convergedH1Line(a), 'Sensitivity (not in the declared plan, so not Holm-adjusted): H1 on the 5 of 8 p = 0 runs that met the convergence criterion only gives rho = 1 over 4 task pairs (exact p = 0.0833).');
+    assert.match(convergedH1Line({ h1Converged: null }), /cannot be computed/);
   });
 
   it('lists the H1 points and the secondary tests with raw and Holm p (hand-worked rows)', () => {
