@@ -78,6 +78,23 @@ export function languageH1PointsLine(a: Pick<LanguageAnalysis, 'h1Points'>): str
   return `H1 points (task: MDL(s)/MDL(t); RL, SFT feature use at p = 0, mean over seeds), by relative extractability: ${found.map((p) => `${p.task}: ${formatStat(p.relMdl)}; ${use(p.rlUse, p.rlSeeds)}, ${use(p.sftUse, p.sftSeeds)}`).join('; ')}.`;
 }
 
+/**
+ * H2 task by task on the runs that learned the task (strict filter): Spearman's rho of the rate
+ * against the t-only score with the number of runs, and how many tasks rose, fell or gave no rho.
+ * Descriptive: each task has few runs, so no p-value is quoted here (the stratified test is the
+ * declared one).
+ */
+export function languageH2PerTaskLine(a: Pick<LanguageAnalysis, 'h2PerTaskStrict'>): string {
+  const rows = a.h2PerTaskStrict;
+  if (rows.length === 0) return 'H2 per task: no task has strict-filter runs at two or more rates yet.';
+  const rho = (r: (typeof rows)[number]) => r['rho (rate, t-only)'];
+  const rose = rows.filter((r) => rho(r) > 0).length;
+  const fell = rows.filter((r) => rho(r) < 0).length;
+  const flat = rows.length - rose - fell;
+  const entries = rows.map((r) => `${r.task}: ${Number.isFinite(rho(r)) ? formatStat(rho(r)) : 'n/a'} (${r.runs})`).join('; ');
+  return `H2 per task (strict-filter runs; Spearman's rho of the rate against the t-only score, number of runs): ${entries}; the t-only score rose with the rate in ${rose} of ${rows.length} tasks, fell in ${fell}${flat > 0 ? `, and gave no rho in ${flat} (fewer than 3 runs or a constant score)` : ''}.`;
+}
+
 /** The paragraph for `preset`: coverage, the filters' counts, the primary tests and their verdicts, the H1 points, the control and the secondary tests. */
 export function languageResultsParagraph(
   a: LanguageAnalysis,
@@ -94,6 +111,7 @@ export function languageResultsParagraph(
     strictPassAtP0Line(a.strictAtP0),
     a.verdicts.h1,
     a.verdicts.h2,
+    languageH2PerTaskLine(a),
     languageH1PointsLine(a),
     ...(control ? [randomInitControlLine(control.pretrained, control.random)] : []),
     languageSecondaryTestsLine(a),

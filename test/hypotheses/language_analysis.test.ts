@@ -161,6 +161,26 @@ describe('language H1 points and secondary tests in the paragraph', () => {
     assert.equal(languageH1PointsLine({ h1Points: [] }), 'H1 points: no run at p = 0 yet.');
   });
 
+  it('gives H2 task by task on the strict-filter runs: rho of the rate against t-only, and the counts (hand-worked)', async () => {
+    const { languageH2PerTaskLine } = await import('../../src/hypotheses/language_results_report');
+    const rl = [
+      // Task 1: t-only 0.1, 0.5, 0.9 at rates 0, 0.05, 0.5 -> rho 1.
+      run(1, 0, 0, 0.8, 0.8, 0.5, 0.1), run(1, 0.05, 0, 0.8, 0.8, 0.5, 0.5), run(1, 0.5, 0, 0.8, 0.8, 0.5, 0.9),
+      // Task 2: t-only 0.9, 0.2, 0.3 at rates 0, 0.5, 0.5 (its p = 0.05 run fails the strict filter, both 0.2, and is left
+      // out): rate ranks 1, 2.5, 2.5 and score ranks 3, 1, 2, centred (-1, 0.5, 0.5) and (1, -1, 0): rho = -1.5 / sqrt(1.5 * 2) = -0.866.
+      run(2, 0, 0, 0.8, 0.8, 0.5, 0.9), run(2, 0.05, 0, 0.2, 0.8, 0.5, 0.95), run(2, 0.5, 0, 0.8, 0.8, 0.5, 0.2), run(2, 0.5, 1, 0.8, 0.8, 0.5, 0.3),
+      // Task 3: two rates but two runs -> listed without a rho. Task 4: one strict run only -> not testable, not listed.
+      run(3, 0, 0, 0.8, 0.8, 0.5, 0.4), run(3, 0.5, 0, 0.8, 0.8, 0.5, 0.6),
+      run(4, 0, 0, 0.8, 0.8, 0.5, 0.4),
+    ];
+    const a = analyseLanguage({ extractability: [ext(1, 2), ext(2, 0.5), ext(3, 1), ext(4, 3)], rl, sft: [] }, { nPermutations: 99 });
+    assert.equal(
+      languageH2PerTaskLine(a),
+      "H2 per task (strict-filter runs; Spearman's rho of the rate against the t-only score, number of runs): 1: 1 (3); 2: -0.866 (3); 3: n/a (2); the t-only score rose with the rate in 1 of 3 tasks, fell in 1, and gave no rho in 1 (fewer than 3 runs or a constant score).",
+    );
+    assert.equal(languageH2PerTaskLine({ h2PerTaskStrict: [] }), 'H2 per task: no task has strict-filter runs at two or more rates yet.');
+  });
+
   it('names every secondary test that ran with its raw and Holm-adjusted p, and none that did not', async () => {
     const { languageSecondaryTestsLine } = await import('../../src/hypotheses/language_results_report');
     const table = languagePlanTable([
