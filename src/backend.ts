@@ -19,15 +19,59 @@ export interface BackendReport {
   version: string;
   /** Threads the backend may use (native: TF's own pool; wasm and cpu: 1). */
   threads: number;
+  /** Native backend: the highest instruction set oneDNN may use (`ONEDNN_MAX_CPU_ISA` at load), see {@link PINNED_NUMERICS}. */
+  isaCap?: string;
   /** Backends that were tried and failed, with the reason (one line each). */
   notes: string[];
 }
 
 let current: BackendReport | undefined;
 
+/**
+ * The numerics every study process pins before TensorFlow loads, so that one configuration and seed
+ * give the same bytes in a notebook, in `grid run` at any `--jobs`, and on Slurm (measured on the
+ * 2-core AMD EPYC machine, 2026-12-06, with a [960, 64]^T x [960, 64] weight-gradient matmul and a
+ * laptop toy PPO step):
+ * - one intra-op thread: TensorFlow's matmul (oneDNN's sgemm, which Eigen's contraction calls)
+ *   splits a long inner dimension over its threads, so 2 threads round differently from 1 (the PPO
+ *   loss of the first step differs in the 8th digit, and 60 iterations later a seed can land in the
+ *   other mode of a bimodal outcome);
+ * - oneDNN capped at AVX2: it picks its sgemm by the CPU's instruction set at run time, so a machine
+ *   with AVX-512 rounds differently from one without (capping this machine at AVX changes the same
+ *   numbers; this machine has AVX2 and no AVX-512, so the cap is its default).
+ * Reductions and element-wise kernels are compiled into the library and do not depend on either.
+ * `TF_NUM_INTRAOP_THREADS` or `ONEDNN_MAX_CPU_ISA` set by the user win; such runs carry a
+ * {@link numericsTag} in their identity, so the result store keeps them apart from pinned runs.
+ */
+export const PINNED_NUMERICS = { intraOpThreads: 1, oneDnnMaxCpuIsa: 'AVX2' } as const;
+
+/** Sets the pinned numerics' environment where the user has not (TensorFlow reads it once, at load). */
+function pinNativeNumerics(): void {
+  if (process.env.TF_NUM_INTRAOP_THREADS === undefined) process.env.TF_NUM_INTRAOP_THREADS = String(PINNED_NUMERICS.intraOpThreads);
+  if (process.env.TF_NUM_INTEROP_THREADS === undefined) process.env.TF_NUM_INTEROP_THREADS = '1';
+  if (process.env.ONEDNN_MAX_CPU_ISA === undefined) process.env.ONEDNN_MAX_CPU_ISA = PINNED_NUMERICS.oneDnnMaxCpuIsa;
+}
+
+/**
+ * What a run's identity adds for its numerics: undefined under {@link PINNED_NUMERICS} or on a
+ * single-threaded JS backend (wasm, cpu), else e.g. `intraop2` or `intraop1-isaAVX512_CORE`.
+ */
+export function numericsTag(r: Pick<BackendReport, 'backend' | 'threads' | 'isaCap'> | undefined): string | undefined {
+  if (!r || r.backend !== 'tensorflow' || r.threads === 0) return undefined;
+  const isa = (r.isaCap ?? '').toUpperCase();
+  if (r.threads === PINNED_NUMERICS.intraOpThreads && isa === PINNED_NUMERICS.oneDnnMaxCpuIsa) return undefined;
+  return `intraop${r.threads}` + (isa === PINNED_NUMERICS.oneDnnMaxCpuIsa ? '' : `-isa${isa || 'default'}`);
+}
+
+/** {@link numericsTag} of the backend this process initialised (undefined before `initBackend`). */
+export function currentNumericsTag(): string | undefined {
+  return numericsTag(current);
+}
+
 function tryNative(notes: string[]): BackendReport | undefined {
   // TF prints an absl warning and CPU-feature lines at load unless told otherwise.
   if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
+  pinNativeNumerics();
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
       // Requiring a package whose addon was never built registers all its kernels before it
@@ -45,7 +89,7 @@ function tryNative(notes: string[]): BackendReport | undefined {
       const binding = (tf.backend() as any).binding;
       const version: string = binding?.TF_Version ?? 'unknown';
       const gpu = pkg.endsWith('-gpu');
-      return { backend: 'tensorflow', source: pkg, version, threads: gpu ? 0 : nativeIntraOpThreads(), notes };
+      return { backend: 'tensorflow', source: pkg, version, threads: gpu ? 0 : nativeIntraOpThreads(), isaCap: process.env.ONEDNN_MAX_CPU_ISA, notes };
     } catch (e) {
       notes.push(`${pkg}: ${firstLine(e)}`);
     }
@@ -86,7 +130,7 @@ function elideNoOpKernels(backendName: string): void {
   }
 }
 
-/** TensorFlow's intra-op pool size: `TF_NUM_INTRAOP_THREADS` when set (TF reads it at load), else one per core. */
+/** TensorFlow's intra-op pool size: `TF_NUM_INTRAOP_THREADS` (pinned to 1 unless the user set it; TF reads it at load), else one per core. */
 function nativeIntraOpThreads(): number {
   const env = Number(process.env.TF_NUM_INTRAOP_THREADS);
   return Number.isInteger(env) && env > 0 ? env : require('os').cpus().length;
@@ -154,9 +198,13 @@ export async function initBackend(requested?: BackendName | 'auto'): Promise<Bac
   return report;
 }
 
-/** One line for notebooks and logs, e.g. `backend tensorflow (TF 2.21.0 via @tensorflow/tfjs-node, 2 threads)`. */
+/** One line for notebooks and logs, e.g. `backend tensorflow (TF 2.21.0 via @tensorflow/tfjs-node, 1 thread, oneDNN up to AVX2)`. */
 export function describeBackend(r: BackendReport): string {
   const lib = r.backend === 'tensorflow' ? `TF ${r.version}` : `tfjs ${r.version}`;
   const fallback = r.notes.length && r.backend !== 'tensorflow' ? ` — native backend unavailable: ${r.notes.join('; ')}` : '';
-  return `backend ${r.backend} (${lib} via ${r.source}, ${r.threads || 'GPU'} threads)${fallback}`;
+  const threads = r.threads === 0 ? 'GPU' : `${r.threads} thread${r.threads === 1 ? '' : 's'}`;
+  const isa = r.backend === 'tensorflow' && r.threads !== 0 ? `, oneDNN up to ${r.isaCap ?? 'the CPU\'s best'}` : '';
+  const tag = numericsTag(r);
+  const pinned = tag ? ` — numerics ${tag}, not the pinned ones: runs are stored apart` : '';
+  return `backend ${r.backend} (${lib} via ${r.source}, ${threads}${isa})${pinned}${fallback}`;
 }

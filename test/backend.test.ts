@@ -1,7 +1,10 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { describeBackend, initBackend, type BackendReport } from '../src/backend';
+import { PINNED_NUMERICS, describeBackend, initBackend, numericsTag, type BackendReport } from '../src/backend';
 
 describe('initBackend', () => {
   let report: BackendReport;
@@ -79,5 +82,60 @@ describe('the native backend elides no-op kernels', () => {
     g.dispose();
     assert.equal(tf.memory().numTensors, before);
     tf.dispose([x, w]);
+  });
+});
+
+describe('pinned numerics', () => {
+  it('tags only runs whose native numerics are not the pinned ones', () => {
+    const native = { backend: 'tensorflow' as const, isaCap: PINNED_NUMERICS.oneDnnMaxCpuIsa };
+    assert.equal(numericsTag({ ...native, threads: 1 }), undefined);
+    assert.equal(numericsTag({ ...native, threads: 1, isaCap: 'avx2' }), undefined);
+    assert.equal(numericsTag({ ...native, threads: 2 }), 'intraop2');
+    assert.equal(numericsTag({ ...native, threads: 1, isaCap: 'AVX512_CORE' }), 'intraop1-isaAVX512_CORE');
+    assert.equal(numericsTag({ ...native, threads: 1, isaCap: undefined }), 'intraop1-isadefault');
+    assert.equal(numericsTag({ backend: 'wasm', threads: 1 }), undefined);
+    assert.equal(numericsTag({ backend: 'tensorflow', threads: 0 }), undefined); // GPU: its own numerics, not pinned here
+    assert.equal(numericsTag(undefined), undefined);
+  });
+
+  /**
+   * Hashes of a weight-gradient-shaped matmul ([960, 64]^T x [960, 64], the laptop PPO's) in a fresh
+   * process with `env`: TensorFlow reads its thread and ISA settings once, at load.
+   */
+  function matmulBytes(env: Record<string, string | undefined>): { hash: string; tag: string | null; line: string } {
+    const base = { ...process.env };
+    for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'ONEDNN_MAX_CPU_ISA', 'OMP_NUM_THREADS', 'STUDY_BACKEND']) delete base[k];
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
+    const script = [
+      "const crypto = require('crypto');",
+      "const tf = require('@tensorflow/tfjs');",
+      "const b = require('./src/backend');",
+      '(async () => {',
+      '  const r = await b.initBackend();',
+      "  const a = tf.randomNormal([960, 64], 0, 1, 'float32', 1);",
+      "  const c = tf.randomNormal([960, 64], 0, 1, 'float32', 2);",
+      '  const g = tf.matMul(a, c, true, false);',
+      "  const hash = crypto.createHash('sha256').update(Buffer.from(g.dataSync().buffer)).digest('hex');",
+      '  console.log(JSON.stringify({ hash, tag: b.currentNumericsTag() ?? null, line: b.describeBackend(r), backend: r.backend }));',
+      '})();',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.join(__dirname, '..'), env: base, encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop() as string);
+  }
+
+  it('a process without thread settings runs the pinned numerics: the same bytes as one thread at AVX2, whatever the cores', (t) => {
+    if (tf.getBackend() !== 'tensorflow') return t.skip(`the ${tf.getBackend()} backend: the pins are the native backend's`);
+    const plain = matmulBytes({});
+    const pinned = matmulBytes({ TF_NUM_INTRAOP_THREADS: '1', ONEDNN_MAX_CPU_ISA: 'AVX2' });
+    assert.equal(plain.tag, null);
+    assert.match(plain.line, /1 thread, oneDNN up to AVX2\)$/);
+    // Before the pin a plain process took one thread per core (2 here), and this matmul's bytes differed.
+    assert.equal(plain.hash, pinned.hash);
+    const twoThreads = matmulBytes({ TF_NUM_INTRAOP_THREADS: '2' });
+    assert.equal(twoThreads.tag, 'intraop2');
+    assert.match(twoThreads.line, /numerics intraop2, not the pinned ones/);
+    // Measured 2026-12-06 (2-core AMD EPYC, AVX2): oneDNN's sgemm splits this long inner dimension
+    // over 2 threads and rounds differently; on a 1-core machine TensorFlow may run it on one.
+    if (os.cpus().length >= 2) assert.notEqual(twoThreads.hash, pinned.hash, 'two threads gave the one-thread bytes: the pin would not be needed here');
   });
 });

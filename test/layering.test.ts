@@ -9,14 +9,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
- * Lowest first. `io` (atomic files, JSONL, manifests, safetensors, the run store, dataset paths) sits
+ * Lowest first. `backend.ts` (which tensor backend, with which numerics) sits below `io` because a
+ * run's identity in the run store names the backend and its numerics. `io` (atomic files, JSONL, manifests, safetensors, the run store, dataset paths) sits
  * right above `util` so that data builders, tokenizers and reward models can write their files;
  * `viz` builds charts from result rows and sits below `study`, which runs the experiments; the
  * entry points (`cli.ts`, the notebook runner, the grid launcher, the bench) are on top.
  */
 export const LAYERS: readonly (readonly string[])[] = [
   ['util'],
-  ['io', 'tensor', 'backend.ts'],
+  ['backend.ts'],
+  ['io', 'tensor'],
   ['tokenizer', 'optim', 'stats'],
   ['models', 'tasks'],
   ['rl', 'probing', 'lm', 'reward'],

@@ -12,6 +12,7 @@ import { readJsonIfExists, writeJsonAtomic } from '../io/atomic_write';
 import { ConfigError } from '../util/assert';
 import { parseOverridesJson } from '../study/params/resolve';
 import { checkCells, readCellsFile, type GridCellCommand } from './cells';
+import { PINNED_NUMERICS } from '../backend';
 import { arrayTaskRecords, checkSlurmOptions, queuedTasks, shellQuote, SLURM_DEFAULTS, submit, writeSlurmJob, type SlurmOptions } from './slurm';
 import {
   coreCount, defaultThreadsPerWorker, parseJobs, parsePositiveInt, resolveJobs, runCells,
@@ -82,7 +83,8 @@ export function gridHelp(steps: readonly string[]): string {
     `  steps: ${steps.join(', ')}`,
     '  list                     the cells and their command lines; which are in the result store',
     '  run --jobs N|auto        compute the missing cells in N worker processes (default 1; auto =',
-    '      [--threads-per-worker T]   cores / T); T defaults to cores / N (auto: 1)',
+    '      [--threads-per-worker T]   cores / T); T defaults to 1 (the pinned numerics; another T rounds',
+    '                                 differently, and its runs are stored apart from the notebooks\' ones)',
     '  slurm [--submit]         write datasets/slurm/<step>-<time>/{job.sbatch,cells.jsonl,logs/}, one',
     `      [--partition P] [--time ${SLURM_DEFAULTS.time}] [--cpus-per-task ${SLURM_DEFAULTS.cpusPerTask}] [--mem ${SLURM_DEFAULTS.mem}]`,
     '      [--gres gpu:1] [--throttle K] [--account A] [--job-name N]   array task per missing cell',
@@ -229,6 +231,9 @@ async function gridRun(a: GridArgs, missing: readonly GridCellCommand[], head: s
     : defaultThreadsPerWorker(jobsSetting, cores);
   const jobs = Math.min(resolveJobs(jobsSetting, cores, threads), Math.max(1, missing.length));
   io.out(`${head}; ${jobs} worker${jobs === 1 ? '' : 's'} x ${threads} thread${threads === 1 ? '' : 's'}`);
+  if (threads !== PINNED_NUMERICS.intraOpThreads) {
+    io.err(`threads-per-worker: ${threads} is not the pinned ${PINNED_NUMERICS.intraOpThreads} (src/backend.ts PINNED_NUMERICS): these runs round differently and are stored under their own numerics tag; notebooks and \`grid status\` see them only with TF_NUM_INTRAOP_THREADS=${threads} set`);
+  }
   if (missing.length === 0) return GRID_EXIT.ok;
   const total = missing.length;
   const result = await runCells(missing, {

@@ -1,13 +1,16 @@
 /**
  * Slurm job arrays for a grid: one array task per missing cell. The sbatch script maps
  * SLURM_ARRAY_TASK_ID to line `i` (0-based) of the cells file written beside it and runs that
- * cell's CLI command from the repository root, with TensorFlow's threads set to --cpus-per-task.
+ * cell's CLI command from the repository root, with TensorFlow's threads pinned to 1 (the pinned
+ * numerics of backend.ts, so a cell gives the bytes it gives on a laptop) unless the submitting
+ * shell exported TF_NUM_INTRAOP_THREADS (its runs then carry a numerics tag).
  * Script generation is pure (tested by exact text); `submit` and the status helpers call
  * `sbatch`, `squeue` and `scontrol` (no accounting database needed, so no `sacct`).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PINNED_NUMERICS } from '../backend';
 import { writeFileAtomic } from '../io/atomic_write';
 import { ConfigError } from '../util/assert';
 import { writeCellsFile, type GridCellCommand } from './cells';
@@ -20,7 +23,7 @@ export interface SlurmOptions {
   readonly partition?: string;
   /** `--time` per array task: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS. */
   readonly time: string;
-  /** `--cpus-per-task`; also the TensorFlow thread count of the task. */
+  /** `--cpus-per-task` (default 1: a task runs one pinned-numerics TensorFlow thread; more cores only help with TF_NUM_INTRAOP_THREADS exported, which tags the runs). */
   readonly cpusPerTask: number;
   /** `--mem` per node, e.g. `4G`, `16000M`. */
   readonly mem: string;
@@ -33,7 +36,7 @@ export interface SlurmOptions {
 }
 
 /** Defaults of `grid slurm` (one laptop-preset toy run needs well under 1 CPU-hour and 4 GiB). */
-export const SLURM_DEFAULTS = { time: '04:00:00', cpusPerTask: 4, mem: '8G' } as const;
+export const SLURM_DEFAULTS = { time: '04:00:00', cpusPerTask: 1, mem: '8G' } as const;
 
 const TIME_FORMATS = 'minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS';
 
@@ -119,9 +122,10 @@ export function sbatchScript(spec: SbatchScriptSpec, options: SlurmOptions): str
     'set -euo pipefail',
     `cd ${shellQuote(spec.repoRoot)}`,
     `CELLS=${shellQuote(spec.cellsFile)}`,
-    `export TF_NUM_INTRAOP_THREADS="\${SLURM_CPUS_PER_TASK:-${opts.cpusPerTask}}"`,
+    '# One TensorFlow thread: the pinned numerics (src/backend.ts), unless exported by the submitter.',
+    `export TF_NUM_INTRAOP_THREADS="\${TF_NUM_INTRAOP_THREADS:-${PINNED_NUMERICS.intraOpThreads}}"`,
     'export TF_NUM_INTEROP_THREADS=1',
-    `export OMP_NUM_THREADS="\${SLURM_CPUS_PER_TASK:-${opts.cpusPerTask}}"`,
+    'export OMP_NUM_THREADS="$TF_NUM_INTRAOP_THREADS"',
     '# The argv of this task\'s cell, NUL-separated so that any character survives.',
     'mapfile -d \'\' -t ARGV < <(node -e \'',
     '  const [file, index] = process.argv.slice(1);',

@@ -5,6 +5,7 @@
  * sized so that N workers together use the cores once. A failed cell is reported with the tail of
  * its stderr and does not stop the others; SIGINT/SIGTERM kill every worker's process group.
  */
+import { PINNED_NUMERICS } from '../backend';
 import type { JobsValue } from '../study/params/presets';
 import { spawn, type ChildProcess } from 'child_process';
 import * as os from 'os';
@@ -34,11 +35,14 @@ export function resolveJobs(jobs: JobsSetting, cores: number, threadsPerWorker: 
 }
 
 /**
- * Threads per worker when `--threads-per-worker` is not given: the cores shared out over the
- * workers (at least 1); with `auto`, 1, so that `auto` means one single-threaded worker per core.
+ * Threads per worker when `--threads-per-worker` is not given: the pinned numerics' one intra-op
+ * thread (`PINNED_NUMERICS` in backend.ts) whatever `jobs` and `cores`, so a cell gives the same
+ * bytes with `--jobs 1`, `--jobs 2`, `auto`, in a notebook and on Slurm; the cores are used by
+ * running more workers. (Until 2026-12-06 it was cores / jobs: `--jobs 1` ran 2 threads on 2 cores
+ * and rounded differently from `--jobs 2`.)
  */
-export function defaultThreadsPerWorker(jobs: JobsSetting, cores: number): number {
-  return jobs === 'auto' ? 1 : Math.max(1, Math.floor(cores / jobs));
+export function defaultThreadsPerWorker(_jobs: JobsSetting, _cores: number): number {
+  return PINNED_NUMERICS.intraOpThreads;
 }
 
 /**

@@ -20,6 +20,7 @@ import { canonicalJson, sha256Hex } from './manifest';
 import { writeJsonAtomic } from './atomic_write';
 import { acquireLock, isLockHeld } from './run_lock';
 import { algorithmVersion } from './run_versions';
+import { currentNumericsTag } from '../backend';
 
 /** Version of the result-file layout below; files of another version are recomputed. */
 export const RUN_SCHEMA_VERSION = 2;
@@ -32,6 +33,8 @@ export interface RunIdentity {
   readonly algorithmVersion: number;
   /** Tensor backend the run is computed on (`tensorflow`, `wasm`, `cpu`); numbers differ at ~1e-7. */
   readonly backend: string;
+  /** Present only when the native backend ran with other numerics than the pinned ones (`numericsTag` in backend.ts, e.g. `intraop2`). */
+  readonly numerics?: string;
 }
 
 /** What a result file holds: the run's configuration, its result, and bookkeeping. */
@@ -91,6 +94,8 @@ export interface RunStoreOptions {
   readonly kind?: string;
   /** Tensor backend of the runs computed here (default: the active tfjs backend, read when needed). */
   readonly backend?: () => string;
+  /** Numerics tag of the runs computed here (default: `currentNumericsTag()`, undefined under the pinned numerics). */
+  readonly numerics?: () => string | undefined;
   /** Where one-line notices go (a rejected result file, a busy lock); default stderr. */
   readonly onNotice?: (line: string) => void;
   /** Lock polling interval in ms (default 250). */
@@ -149,9 +154,10 @@ export class RunStore {
     this.kind = opts.kind ?? path.basename(path.resolve(dir));
   }
 
-  /** The identity of runs computed by this process in this store (kind, algorithm version, backend). */
+  /** The identity of runs computed by this process in this store (kind, algorithm version, backend, and numerics when not the pinned ones). */
   identity(): RunIdentity {
-    return { kind: this.kind, algorithmVersion: algorithmVersion(this.kind), backend: this.opts.backend ? this.opts.backend() : tf.getBackend() };
+    const numerics = this.opts.numerics ? this.opts.numerics() : currentNumericsTag();
+    return { kind: this.kind, algorithmVersion: algorithmVersion(this.kind), backend: this.opts.backend ? this.opts.backend() : tf.getBackend(), ...(numerics ? { numerics } : {}) };
   }
 
   private notice(line: string): void {

@@ -19,7 +19,7 @@ import { initBackend } from '../backend';
 import { analyseLanguage } from '../hypotheses/language_analysis';
 import { LANGUAGE_RESULTS_END, LANGUAGE_RESULTS_START, languageResultsParagraph } from '../hypotheses/language_results_report';
 import { LANGUAGE_HYPOTHESES_PARAMS } from '../study/language_hypotheses_schema';
-import { loadLanguageRuns } from '../study/language_runs';
+import { loadLanguageRuns, otherModelProblem, storedLanguageRlModels } from '../study/language_runs';
 import { ConfigError, oneOf } from '../util/assert';
 
 /** One line on the runs a paragraph rests on, naming what is missing. */
@@ -62,6 +62,9 @@ export async function writeLanguageResultsParagraph(preset: string, readmePath: 
   const params = resolveParams(LANGUAGE_HYPOTHESES_PARAMS, { preset: oneOf('preset', preset, PRESET_NAMES), env: {} });
   await initBackend();
   const loaded = await loadLanguageRuns(params);
+  // Never replace a paragraph with an empty one because the cached model is not the runs' model.
+  const problem = loaded && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, storedLanguageRlModels(params.preset)) : undefined;
+  if (problem) throw new ConfigError(`${problem}; the README paragraph is left as it is`);
   const paragraph = loaded
     ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability }, loaded.runMs)
     : `Not generated yet: no pre-trained language model is cached for the \`${params.preset}\` preset; run notebooks 05-08 (or the language grid commands) at that preset, then \`npm run results -- --preset ${params.preset}\`.`;

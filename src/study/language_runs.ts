@@ -17,13 +17,14 @@ import { randomInitInputs } from './extractability/language/random_init';
 import { randomInitMdlCells } from './extractability/language/random_control';
 import type { LanguageHypothesesParamValues } from './language_hypotheses_schema';
 import { languageModelDir, loadOrTrainLanguageModel } from './pretraining/model';
+import { weightsSha256 } from './pretraining/model_inputs';
 import { languageRlCells, languageRlStore } from './rl/language/grid';
 import type { LanguageRlConfig, LanguageRlResult } from './rl/language/run';
 import { languageSftCells, languageSftStore } from './sft/language/grid';
 import type { LanguageSftConfig } from './sft/language/run';
 
 /** The loaded inputs of the language analysis with the coverage of each grid, or null when the preset has no cached model. */
-export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; runMs: LanguageRunMs; randomInitExtractability: TaskExtractabilityRow[] } | null> {
+export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; runMs: LanguageRunMs; randomInitExtractability: TaskExtractabilityRow[]; modelSha256: string } | null> {
   if (p.lm.hfModelDir === null && !fs.existsSync(path.join(languageModelDir(p.preset), MANIFEST_FILE))) return null;
   const lm = await loadOrTrainLanguageModel(p);
   const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
@@ -51,9 +52,47 @@ export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promis
         SFT: count(sft.runs.length, sftCells.length),
       },
       runMs: { MDL: ms(mdl.runs), 'random-init MDL': ms(random.runs), RL: ms(rl.runs), SFT: ms(sft.runs) },
+      modelSha256: weightsSha256(lm.model),
     };
   } finally {
     control.model.dispose();
     lm.model.dispose();
   }
 }
+
+/**
+ * Pre-trained models (sha256 of the weights) that the language RL runs stored for `preset` name,
+ * with how many runs name each. A torn or foreign file is skipped (the store reports it on use).
+ */
+export function storedLanguageRlModels(preset: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (/--[0-9a-f]{12}\.json$/.test(e.name)) {
+        try {
+          const sha: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))?.config?.lm?.weightsSha256;
+          if (typeof sha === 'string') counts.set(sha, (counts.get(sha) ?? 0) + 1);
+        } catch {
+          // not a result file this reader understands
+        }
+      }
+    }
+  };
+  walk(languageRlStore(preset).dir);
+  return counts;
+}
+
+/**
+ * Why the stored language RL runs cannot be read with the cached model: none of them names it, and
+ * some name another (pre-training on a CPU that rounds differently rebuilds another model: README
+ * "Backends"); undefined when some runs name the cached model or none are stored.
+ */
+export function otherModelProblem(cachedSha256: string, stored: ReadonlyMap<string, number>): string | undefined {
+  if (stored.size === 0 || stored.has(cachedSha256)) return undefined;
+  const others = [...stored.entries()].sort((a, b) => b[1] - a[1]).map(([sha, n]) => `${n} of pre-trained model ${sha.slice(0, 12)}…`).join(', ');
+  return `language: the result store's RL runs (${others}) were computed with another pre-trained model than the cached one (${cachedSha256.slice(0, 12)}…); pre-training rounds differently on another CPU or thread count (README "Backends"), so these runs are not this model's: put that model in datasets/models/<preset>/lm (or compute the grids for the cached one) first`;
+}
+

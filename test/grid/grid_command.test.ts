@@ -66,16 +66,27 @@ describe('grid list options', () => {
 });
 
 describe('grid run', () => {
-  it('computes only the missing cells, two workers sharing the cores', async () => {
+  it('computes only the missing cells in two workers, each on the pinned one TensorFlow thread', async () => {
     const s = fakeStudy();
     fs.writeFileSync(path.join(s.out, 'toy-laptop-seed0.json'), '{}');
     assert.equal(await runGridCommand(['run', 'toy', '--overrides', '{"seeds": [0, 1, 2, 3]}', '--jobs', '2'], s.deps), 0);
-    assert.equal(s.lines[0], 'toy (preset laptop): 4 cells, 1 done, 3 missing; 2 workers x 2 threads');
+    // 4 cores and 2 workers: still 1 thread each (it was cores / jobs = 2, which rounds differently).
+    assert.equal(s.lines[0], 'toy (preset laptop): 4 cells, 1 done, 3 missing; 2 workers x 1 thread');
     assert.match(s.lines[s.lines.length - 1], /^toy: 3 done, 0 failed, 0 not started in [0-9.]+ s$/);
     for (const seed of [1, 2, 3]) {
-      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(s.out, `toy-laptop-seed${seed}.json`), 'utf8')), { env: '2' });
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(s.out, `toy-laptop-seed${seed}.json`), 'utf8')), { env: '1' });
     }
     assert.equal(fs.readFileSync(path.join(s.out, 'toy-laptop-seed0.json'), 'utf8'), '{}'); // not recomputed
+    assert.deepEqual(s.errs, []);
+  });
+
+  it('runs another --threads-per-worker when asked, and says in one line that those runs are stored apart', async () => {
+    const s = fakeStudy();
+    assert.equal(await runGridCommand(['run', 'toy', '--jobs', '2', '--threads-per-worker', '2'], s.deps), 0);
+    assert.equal(s.lines[0], 'toy (preset laptop): 3 cells, 0 done, 3 missing; 2 workers x 2 threads');
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(s.out, 'toy-laptop-seed1.json'), 'utf8')), { env: '2' });
+    assert.equal(s.errs.length, 1);
+    assert.match(s.errs[0], /^threads-per-worker: 2 is not the pinned 1 \(src\/backend\.ts PINNED_NUMERICS\): .* TF_NUM_INTRAOP_THREADS=2 set$/);
   });
 
   it('auto runs one single-threaded worker per core, capped at the missing cells', async () => {
@@ -109,7 +120,7 @@ describe('grid slurm', () => {
     ]);
     assert.deepEqual(readCellsFile(path.join(dir, 'cells.jsonl')).map((c) => c.key), ['toy-paper-seed1', 'toy-paper-seed2']);
     const script = fs.readFileSync(path.join(dir, 'job.sbatch'), 'utf8');
-    for (const line of ['#SBATCH --array=0-1%2', '#SBATCH --partition=gpu', '#SBATCH --gres=gpu:1', '#SBATCH --job-name=grid-toy', '#SBATCH --cpus-per-task=4', '#SBATCH --mem=8G', '#SBATCH --time=04:00:00']) {
+    for (const line of ['#SBATCH --array=0-1%2', '#SBATCH --partition=gpu', '#SBATCH --gres=gpu:1', '#SBATCH --job-name=grid-toy', '#SBATCH --cpus-per-task=1', '#SBATCH --mem=8G', '#SBATCH --time=04:00:00']) {
       assert.ok(script.includes(`${line}\n`), line);
     }
     assert.ok(fs.statSync(path.join(dir, 'logs')).isDirectory());

@@ -12,7 +12,8 @@ import {
 const OPTS: SlurmOptions = { jobName: 'grid-toy_rl', partition: 'gpu', time: '1-00:00:00', cpusPerTask: 8, mem: '32G', throttle: 4, gres: 'gpu:a100:1' };
 
 // Checked by hand: directives in sbatch's syntax, the array 0..11 with at most 4 at once, quoting
-// of a path with a space, the thread variables from --cpus-per-task, line i+1 for task i.
+// of a path with a space, one TensorFlow thread (the pinned numerics) unless the submitter exported
+// another count, whatever --cpus-per-task, line i+1 for task i.
 const EXPECTED = `#!/bin/bash
 #SBATCH --job-name=grid-toy_rl
 #SBATCH --array=0-11%4
@@ -29,9 +30,10 @@ const EXPECTED = `#!/bin/bash
 set -euo pipefail
 cd '/home/me/rl repo'
 CELLS='/home/me/rl repo/datasets/slurm/toy_rl-20240131-120000/cells.jsonl'
-export TF_NUM_INTRAOP_THREADS="\${SLURM_CPUS_PER_TASK:-8}"
+# One TensorFlow thread: the pinned numerics (src/backend.ts), unless exported by the submitter.
+export TF_NUM_INTRAOP_THREADS="\${TF_NUM_INTRAOP_THREADS:-1}"
 export TF_NUM_INTEROP_THREADS=1
-export OMP_NUM_THREADS="\${SLURM_CPUS_PER_TASK:-8}"
+export OMP_NUM_THREADS="$TF_NUM_INTRAOP_THREADS"
 # The argv of this task's cell, NUL-separated so that any character survives.
 mapfile -d '' -t ARGV < <(node -e '
   const [file, index] = process.argv.slice(1);
@@ -67,10 +69,15 @@ describe('sbatchScript', () => {
     ];
     const tiny = path.join(__dirname, 'tiny_cli.js');
     const files = writeSlurmJob(path.join(dir, 'job'), cells, { jobName: 'g', time: '5', cpusPerTask: 3, mem: '1G' }, dir, ['node', tiny]);
-    execFileSync('bash', [files.scriptFile], { env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_CPUS_PER_TASK: '3' }, stdio: 'pipe' });
+    const { TF_NUM_INTRAOP_THREADS: _t, OMP_NUM_THREADS: _o, ...baseEnv } = process.env;
+    execFileSync('bash', [files.scriptFile], { env: { ...baseEnv, SLURM_ARRAY_TASK_ID: '1', SLURM_CPUS_PER_TASK: '3' }, stdio: 'pipe' });
     const rec = JSON.parse(fs.readFileSync(path.join(out, "b'd.json"), 'utf8'));
     assert.deepEqual(rec.argv, cells[1].argv);
-    assert.deepEqual(rec.env, ['3', '1', '3']);
+    // One TensorFlow thread (the pinned numerics) although the task has 3 CPUs.
+    assert.deepEqual(rec.env, ['1', '1', '1']);
+    // A count the submitter exported wins (its runs then carry a numerics tag).
+    execFileSync('bash', [files.scriptFile], { env: { ...baseEnv, SLURM_ARRAY_TASK_ID: '1', SLURM_CPUS_PER_TASK: '3', TF_NUM_INTRAOP_THREADS: '3' }, stdio: 'pipe' });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, "b'd.json"), 'utf8')).env, ['3', '1', '3']);
     assert.equal(rec.cwd, dir);
     assert.equal(fs.existsSync(path.join(out, 'a.json')), false);
     // a task index past the last cell fails with exit code 2 and names the cells file

@@ -47,7 +47,9 @@ describe('parseJobs', () => {
     assert.equal(resolveJobs('auto', 16, 3), 5);
     assert.equal(resolveJobs('auto', 2, 4), 1);
     assert.equal(resolveJobs(7, 2, 4), 7);
-    assert.equal(defaultThreadsPerWorker(2, 16), 8);
+    // The pinned numerics' one thread whatever the jobs and cores (it was cores / jobs, 8 here, which rounds differently).
+    assert.equal(defaultThreadsPerWorker(2, 16), 1);
+    assert.equal(defaultThreadsPerWorker(1, 2), 1);
     assert.equal(defaultThreadsPerWorker(32, 16), 1);
     assert.equal(defaultThreadsPerWorker('auto', 16), 1);
   });

@@ -39,6 +39,23 @@ describe('runGrid', () => {
     assert.deepEqual(results.map((r) => r.reused), [true, true, false]);
   });
 
+  it('keeps runs of other numerics (another TensorFlow thread count) apart from the pinned ones', async () => {
+    const dir = tmp();
+    const pinned = new RunStore(dir, { backend: () => 'tensorflow', numerics: () => undefined });
+    const twoThreads = new RunStore(dir, { backend: () => 'tensorflow', numerics: () => 'intraop2' });
+    // The pinned identity is the one every archived run has: no numerics field, so their keys hold.
+    assert.deepEqual(pinned.identity(), { kind: path.basename(dir), algorithmVersion: 1, backend: 'tensorflow' });
+    assert.deepEqual(twoThreads.identity(), { kind: path.basename(dir), algorithmVersion: 1, backend: 'tensorflow', numerics: 'intraop2' });
+    const one = [cells[0]];
+    await runGrid(one, twoThreads, async () => 10);
+    let calls = 0;
+    const r = await runGrid(one, pinned, async () => (calls++, 1));
+    assert.equal(calls, 1); // the 2-thread run is not reused as the pinned run
+    assert.deepEqual(r.map((x) => [x.result, x.reused]), [[1, false]]);
+    assert.equal(fs.readdirSync(path.join(dir, 'x1')).filter((f) => f.endsWith('.json')).length, 2); // both kept
+    assert.deepEqual((await runGrid(one, twoThreads, async () => 99)).map((x) => [x.result, x.reused]), [[10, true]]);
+  });
+
   it('recomputes a cell whose stored configuration differs', async () => {
     const store = new RunStore(tmp());
     await runGrid(cells, store, async (c) => c.config.x);
