@@ -14,6 +14,7 @@ import * as path from 'path';
 import { initBackend } from '../backend';
 import { canonicalJson } from '../io/manifest';
 import { datasetsPath, repoRoot } from '../io/paths';
+import { copyModelFolder } from '../io/model_archive';
 import { archiveSummary, exportRunArchive, importRunArchive } from '../io/run_archive';
 import { RunStore } from '../io/run_store';
 import { algorithmVersion } from '../io/run_versions';
@@ -73,6 +74,16 @@ function runArchiveCli(a: StoreArgs, io: { readonly out: (l: string) => void; re
   for (const r of reports) for (const line of r.rejected) io.err(`left out: ${line}`);
   for (const line of archiveSummary(reports, a.sub === 'export' ? 'exported' : 'imported')) io.out(line);
   io.out(a.sub === 'export' ? `${root} -> ${dir}` : `${dir} -> ${root}`);
+  // The pre-trained model and tokenizer the language runs name travel with them (io/model_archive.ts).
+  for (const name of ['lm', 'tokenizer']) {
+    const cached = datasetsPath('models', a.preset, name);
+    const archived = path.join(dir, 'models', name);
+    const [from, to] = a.sub === 'export' ? [cached, archived] : [archived, cached];
+    const status = copyModelFolder(from, to);
+    if (status === 'conflict') {
+      io.err(`models/${name}: ${to} already holds another ${name === 'lm' ? 'pre-trained model' : 'tokenizer'}; kept it, ${from} not copied (language runs of the other one are not this one's: results/README.md)`);
+    } else if (status !== 'absent') io.out(`models/${name}: ${status === 'copied' ? `copied ${from} -> ${to}` : 'already there'}`);
+  }
   return reports.some((r) => r.rejected.length > 0) ? 1 : 0;
 }
 

@@ -29,16 +29,32 @@ describe('store command: export then import through the CLI', () => {
     process.env.STUDY_DATASETS_DIR = datasets;
     try {
       new RunStore(path.join(datasets, 'results', 'smoke', 'toy_rl'), { kind: 'toy_rl', backend: () => 'cpu' }).put('task1/rate0/seed0', { task: 1 }, { ok: true }, 10);
+      // A cached pre-trained model (what the language runs name) travels with the runs.
+      const lmDir = path.join(datasets, 'models', 'smoke', 'lm');
+      fs.mkdirSync(lmDir, { recursive: true });
+      fs.writeFileSync(path.join(lmDir, 'manifest.json'), '{}');
+      fs.writeFileSync(path.join(lmDir, 'model.safetensors'), 'weights');
       const out: string[] = [];
       const err: string[] = [];
       const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
       assert.equal(await runStoreCli(['export', '--preset', 'smoke', '--dir', archive], io), 0);
       assert.equal(out[0], 'toy_rl: 1 exported, 0 already in the archive');
+      assert.equal(out[2], `models/lm: copied ${lmDir} -> ${path.join(archive, 'models', 'lm')}`);
+      assert.equal(out.length, 3); // no tokenizer cached: nothing said of it
       fs.rmSync(path.join(datasets, 'results'), { recursive: true });
+      fs.rmSync(path.join(datasets, 'models'), { recursive: true });
       out.length = 0;
       assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', archive], io), 0);
       assert.equal(out[0], 'toy_rl: 1 imported, 0 already in the store');
+      assert.equal(fs.readFileSync(path.join(lmDir, 'model.safetensors'), 'utf8'), 'weights');
       assert.deepEqual(err, []);
+      // Another cached model is kept, and said so in one line.
+      fs.writeFileSync(path.join(lmDir, 'model.safetensors'), 'other weights');
+      assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', archive], io), 0);
+      assert.equal(err.length, 1);
+      assert.match(err[0], /^models\/lm: .* already holds another pre-trained model; kept it, .* not copied/);
+      assert.equal(fs.readFileSync(path.join(lmDir, 'model.safetensors'), 'utf8'), 'other weights');
+      err.length = 0;
       assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', path.join(datasets, 'nowhere')], io), 2);
       assert.match(err[0], /^error: dir: .*nowhere does not exist; expected a folder written by store export$/);
     } finally {
