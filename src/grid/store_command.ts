@@ -19,6 +19,7 @@ import { archiveSummary, exportRunArchive, importRunArchive } from '../io/run_ar
 import { RunStore } from '../io/run_store';
 import { algorithmVersion } from '../io/run_versions';
 import { STEP_CELLS } from '../study/cells';
+import { languageModelDir, languageTokenizerDir } from '../study/pretraining/model';
 import { PRESET_NAMES } from '../study/params/presets';
 import { ConfigError } from '../util/assert';
 import { cellLocation } from './study_steps';
@@ -75,8 +76,7 @@ function runArchiveCli(a: StoreArgs, io: { readonly out: (l: string) => void; re
   for (const line of archiveSummary(reports, a.sub === 'export' ? 'exported' : 'imported')) io.out(line);
   io.out(a.sub === 'export' ? `${root} -> ${dir}` : `${dir} -> ${root}`);
   // The pre-trained model and tokenizer the language runs name travel with them (io/model_archive.ts).
-  for (const name of ['lm', 'tokenizer']) {
-    const cached = datasetsPath('models', a.preset, name);
+  for (const [name, cached] of [['lm', languageModelDir(a.preset)], ['tokenizer', languageTokenizerDir(a.preset)]] as const) {
     const archived = path.join(dir, 'models', name);
     const [from, to] = a.sub === 'export' ? [cached, archived] : [archived, cached];
     const status = copyModelFolder(from, to);

@@ -66,22 +66,15 @@ export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promis
  */
 export function storedLanguageRlModels(preset: string): Map<string, number> {
   const counts = new Map<string, number>();
-  const walk = (dir: string): void => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, e.name);
-      if (e.isDirectory()) walk(file);
-      else if (/--[0-9a-f]{12}\.json$/.test(e.name)) {
-        try {
-          const sha: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))?.config?.lm?.weightsSha256;
-          if (typeof sha === 'string') counts.set(sha, (counts.get(sha) ?? 0) + 1);
-        } catch {
-          // not a result file this reader understands
-        }
-      }
+  for (const e of languageRlStore(preset).entries()) {
+    if (e.hash === undefined) continue;
+    try {
+      const sha: unknown = JSON.parse(fs.readFileSync(e.file, 'utf8'))?.config?.lm?.weightsSha256;
+      if (typeof sha === 'string') counts.set(sha, (counts.get(sha) ?? 0) + 1);
+    } catch {
+      // not a result file this reader understands
     }
-  };
-  walk(languageRlStore(preset).dir);
+  }
   return counts;
 }
 
