@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { appendToCache } from './kv_cache';
-import { linear } from './linear';
+import { linear, stackedLinear } from './linear';
 
 /** Added to the scores of forbidden keys; exp underflows to exactly 0 in float32. */
 const MASKED_SCORE = -1e9;
@@ -79,6 +79,37 @@ export function causalSelfAttention(
   return tf.tidy('models/causalSelfAttention', () => attend(x, w, bias, shape, pastKeys, pastValues, dropout));
 }
 
+/** Weights of S attention layers of one shape stacked on a leading axis (see `stackedLinear`). */
+export interface StackedAttentionWeights {
+  /** [S, d_model, 3 * d_model] */
+  readonly cAttnW: tf.Tensor3D;
+  /** [S, 1, 3 * d_model] */
+  readonly cAttnB: tf.Tensor3D;
+  /** [S, d_model, d_model] */
+  readonly cProjW: tf.Tensor3D;
+  /** [S, 1, d_model] */
+  readonly cProjB: tf.Tensor3D;
+}
+
+/**
+ * S attention layers of one shape in one call (no cache, no dropout: the PPO update of stacked
+ * trunks). The S members' heads run as one batch of S * batch rows, so each slice is bit for bit
+ * `causalSelfAttention(x[s], w[s], ...)` on the native backend.
+ * @param x [S, batch * seq, d_model] layer-normed input
+ * @param bias from `attentionBias`: [1, 1, seq, seq] (causal), or [S * batch, 1, seq, seq] (padding: one copy per member), or undefined
+ * @param shape `batchSize` rows per member
+ * @returns [S, batch * seq, d_model] (after c_proj); caller disposes
+ */
+export function stackedCausalSelfAttention(x: tf.Tensor3D, w: StackedAttentionWeights, bias: tf.Tensor4D | undefined, shape: AttentionShape): tf.Tensor3D {
+  return tf.tidy('models/stackedCausalSelfAttention', () => {
+    const nStack = x.shape[0];
+    if (bias && bias.shape[0] !== 1 && bias.shape[0] !== nStack * shape.batchSize) throw new Error(`stackedCausalSelfAttention: bias has ${bias.shape[0]} rows; expected 1 or ${nStack * shape.batchSize}`);
+    const qkv = stackedLinear(x, w.cAttnW, w.cAttnB); // [S, batch * seq, 3 * d_model]
+    const { merged } = attendHeads(qkv, bias, { ...shape, batchSize: nStack * shape.batchSize }, x.shape);
+    return stackedLinear(merged as tf.Tensor3D, w.cProjW, w.cProjB); // [S, batch * seq, d_model]
+  });
+}
+
 function attend(
   x: tf.Tensor2D,
   w: AttentionWeights,
@@ -88,10 +119,28 @@ function attend(
   pastValues?: tf.Tensor4D,
   dropout?: { rate: number; seed: number },
 ): { out: tf.Tensor2D; keys: tf.Tensor4D; values: tf.Tensor4D } {
-  const { batchSize, seqLen, nHead } = shape;
-  const dModel = x.shape[1];
-  const headDim = dModel / nHead;
   const qkv = linear(x, w.cAttnW, w.cAttnB); // [batch * seq, 3 * d_model]
+  const { merged, keys, values } = attendHeads(qkv, bias, shape, x.shape, pastKeys, pastValues, dropout);
+  const out = linear(merged as tf.Tensor2D, w.cProjW, w.cProjB); // [batch * seq, d_model]
+  return { out, keys, values };
+}
+
+/**
+ * Scaled dot-product attention of the heads in `qkv` (q | k | v columns, rows in batch-major order
+ * whatever its leading axes); `merged` has `outShape`, the shape of the layer's input. No tidy.
+ */
+function attendHeads(
+  qkv: tf.Tensor,
+  bias: tf.Tensor4D | undefined,
+  shape: AttentionShape,
+  outShape: number[],
+  pastKeys?: tf.Tensor4D,
+  pastValues?: tf.Tensor4D,
+  dropout?: { rate: number; seed: number },
+): { merged: tf.Tensor; keys: tf.Tensor4D; values: tf.Tensor4D } {
+  const { batchSize, seqLen, nHead } = shape;
+  const dModel = qkv.shape[qkv.rank - 1] / 3;
+  const headDim = dModel / nHead;
   let q: tf.Tensor4D;
   let k: tf.Tensor4D;
   let v: tf.Tensor4D;
@@ -113,8 +162,7 @@ function attend(
   const ctx = tf.matMul(probs, values); // [batch, heads, seq, head_dim]
   const merged =
     seqLen === 1
-      ? ctx.reshape([batchSize, dModel]) // same memory order as [batch, 1, heads, head_dim]
-      : tf.transpose(ctx, [0, 2, 1, 3]).reshape([batchSize * seqLen, dModel]); // [batch * seq, d_model]
-  const out = linear(merged as tf.Tensor2D, w.cProjW, w.cProjB); // [batch * seq, d_model]
-  return { out, keys, values };
+      ? ctx.reshape(outShape) // same memory order as [batch, 1, heads, head_dim]
+      : tf.transpose(ctx, [0, 2, 1, 3]).reshape(outShape); // [batch * seq, d_model] (or [S, batch * seq, d_model])
+  return { merged, keys, values };
 }

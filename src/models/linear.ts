@@ -56,6 +56,42 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
 }
 
 /**
+ * S affine layers of one shape in one call, their weights stacked on a leading axis (S networks run
+ * side by side, e.g. RL4LMs' policy and value trunks in the PPO update): y[s] = x[s] W[s] + b[s],
+ * gradients dx = dy W^T, dW = x^T dy, db = sum over rows of dy, per slice. BatchMatMulV2 runs each
+ * slice as its own product, so on the native backend slice s is bit for bit `linear(x[s], W[s], b[s])`
+ * (test/models/stacked_gpt.test.ts), in half the kernel calls for S = 2.
+ * @param x [S, rows, in]; w [S, in, out]; b [S, 1, out]
+ * @returns [S, rows, out]; new tensor, caller disposes
+ */
+export function stackedLinear(x: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy('models/stackedLinear', () => {
+    const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [xIn, wIn, bIn] = args as tf.Tensor3D[];
+      (args[3] as tf.GradSaveFunc)([xIn, wIn]);
+      const value = tf.getBackend() === 'tensorflow' ? tf.add(tf.matMul(xIn, wIn), bIn) : tf.fused.matMul({ a: xIn, b: wIn, bias: bIn });
+      return {
+        value: value as tf.Tensor3D, // [S, rows, out]
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sx, sw] = saved as tf.Tensor3D[];
+          const dy3 = dy as tf.Tensor3D;
+          return [batchMatMulT(dy3, sw, false, true), batchMatMulT(sx, dy3, true, false), tf.sum(dy3, 1, true)]; // [S, rows, in], [S, in, out], [S, 1, out]
+        },
+      };
+    });
+    return f(x, w, b) as tf.Tensor3D;
+  });
+}
+
+/** `matMulT` per slice of a leading batch axis: [S, m, k] x [S, k, n] with optional transposes of the last two axes; no tidy. */
+function batchMatMulT(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: boolean): tf.Tensor3D {
+  if (tf.getBackend() === 'wasm') {
+    return tf.matMul(transposeA ? tf.transpose(a, [0, 2, 1]) : a, transposeB ? tf.transpose(b, [0, 2, 1]) : b);
+  }
+  return tf.matMul(a, b, transposeA, transposeB);
+}
+
+/**
  * y = x E^T: the output projection onto a [vocab, d_model] embedding table (tied `wte` or `lm_head`,
  * HF Linear layout), with gradients through `matMulT`.
  * @param x [rows, d_model]; table [vocab, d_model]

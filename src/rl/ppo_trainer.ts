@@ -19,6 +19,7 @@ import { ppoLoss } from './ppo_losses';
 import { PPO_LOSS_STAT_NAMES, averageMinibatchStats, envRewardStats, negativeKlWarning, rolloutStats, type PPOLossStatName } from './ppo_stats';
 import { computeRewards } from './rewards';
 import { sequenceMask, type Critic, type Rollout } from './rollout';
+import { StackedActorCritic, stackingIsExact } from './stacked_actor_critic';
 
 /** Trainer settings that are not PPO hyper-parameters. */
 export interface PPOTrainerOptions {
@@ -26,6 +27,12 @@ export interface PPOTrainerOptions {
   readonly minibatchEpisodes: number;
   /** Sampling temperature; logits are divided by it before log-probs (TRL). */
   readonly temperature: number;
+  /**
+   * Run a separate value network and the policy as one stacked model in the update
+   * (rl/stacked_actor_critic.ts; same numbers, about half the kernel calls) when their shapes allow;
+   * default true. False runs the two forwards (the reference the stacked path is tested against).
+   */
+  readonly stackTrunks?: boolean;
 }
 
 /** What one PPO step returns. */
@@ -46,9 +53,12 @@ export class NonFiniteLossError extends Error {
 
 /** Owns the optimizer and the KL controller; policy, critic and reference stay owned by the caller. */
 export class PPOTrainer {
-  private readonly optimizer: FlatAdam;
+  private optimizer: FlatAdam;
   private readonly kl: KLController;
-  private readonly variables: tf.Variable[];
+  /** The policy's and the critic's trainable variables, in the order of the optimizer's flat vector. */
+  private readonly modelVariables: tf.Variable[];
+  /** The policy and a separate value network as one stacked model, or null (shared trunk, other shapes, or `stackTrunks: false`). */
+  private stacked: StackedActorCritic | null;
   private nSteps = 0;
 
   constructor(
@@ -63,9 +73,17 @@ export class PPOTrainer {
     // head sits on the policy trunk, so it is one parameter set there too.
     // Adam over all variables as one flat vector, with the global-norm clip and AdamW's decay folded
     // in (tensor/flat_adam.ts): torch's arithmetic in a few kernels instead of ~20 per variable.
+    // With stacked trunks the flat vector is laid out member by member, so it is the same vector
+    // (and the same clip norm, to the bit) as the two models' variables give.
     this.kl = makeKLController(cfg);
-    this.variables = [...policy.trainableVariables, ...critic.trainableVariables];
-    this.optimizer = new FlatAdam(this.variables, cfg.learningRate, cfg.adamBeta1, cfg.adamBeta2, cfg.adamEps);
+    this.stacked = opts.stackTrunks === false ? null : StackedActorCritic.tryFrom(policy, critic);
+    this.modelVariables = [...policy.trainableVariables, ...critic.trainableVariables];
+    this.optimizer = this.makeOptimizer();
+  }
+
+  /** Whether the update runs the policy and the value network as one stacked model (decided at the first step from its minibatch shapes). */
+  get stackedTrunks(): boolean {
+    return this.stacked !== null;
   }
 
   /** Current KL coefficient beta. */
@@ -78,6 +96,24 @@ export class PPOTrainer {
    * with fixed 5-token episodes a minibatch of ~51 episodes holds the same 256 tokens).
    */
   async step(rollout: Rollout, rng: Rng): Promise<PPOStepResult> {
+    if (this.stacked && this.nSteps === 0 && !this.minibatchSizes(rollout.queryIds.shape[0]).some((mb) => this.stackedIsExact(mb, rollout))) {
+      // No minibatch of this shape gives the separate forwards' numbers through the stack: train the
+      // two models directly (before any optimizer step, so nothing is lost).
+      this.stacked.dispose();
+      this.stacked = null;
+      this.optimizer.dispose();
+      this.optimizer = this.makeOptimizer();
+    }
+    this.stacked?.readIfChanged();
+    try {
+      return await this.updateStep(rollout, rng);
+    } finally {
+      // The rollout and the evaluation read the two models.
+      this.stacked?.writeBack();
+    }
+  }
+
+  private async updateStep(rollout: Rollout, rng: Rng): Promise<PPOStepResult> {
     const cfg = this.cfg;
     const [batchSize, promptLen] = rollout.queryIds.shape;
     const respLen = rollout.responseIds.shape[1];
@@ -114,7 +150,7 @@ export class PPOTrainer {
     const gradNorms: number[] = [];
     let skipped = 0;
     let earlyStopped = false;
-    const mbSize = Math.min(this.opts.minibatchEpisodes, batchSize);
+    const mbSize = this.minibatchSizes(batchSize)[0];
     for (let epoch = 0; epoch < cfg.ppoEpochs && !earlyStopped; epoch++) {
       const order = rng.child(`epoch${epoch}`).shuffled(Array.from({ length: batchSize }, (_, i) => i));
       // Minibatches are assembled on the device once per epoch: one gather per tensor, then slices.
@@ -178,21 +214,25 @@ export class PPOTrainer {
       const mbResp = tf.slice(mbIds, [0, promptLen], [mbSize, seqLen - promptLen]) as tf.Tensor2D; // [mb, resp] int32
       const [mbMask, mbOldLogprobs, mbOldValues, mbAdvantages, mbReturns] = tf.unstack(rows(shuffled.perToken), 1) as tf.Tensor2D[]; // 5 x [mb, resp]
       let kept: tf.Tensor[] = [];
-      const { value: loss, grads } = tf.variableGrads(() => {
+      // Through the stacked model where that gives the separate forwards' numbers (see
+      // `stackingIsExact`); else the two models run apart, written from the stack first, and their
+      // gradients are stacked for the optimizer.
+      const stacked = this.stacked;
+      const throughStack = stacked !== null && stackingIsExact(mbSize * seqLen, mbSize * (seqLen - promptLen), this.policy.config.dModel);
+      if (stacked && !throughStack) stacked.writeBack();
+      const { value: loss, grads: tapeGrads } = tf.variableGrads(() => {
         // Dropout off (training: false), so the old and new log-probs come from one deterministic function.
         // TRL 0.7 runs its minibatch updates in train mode, with dropout (notebook 07 states the difference).
         // A shared-trunk critic (TRL's value head) reads the same forward's hidden states.
-        const shared = this.critic.valuesFromPolicyHidden !== undefined;
-        const fwd = this.policy.forward(mbIds, { attentionMask: mbAttention, outputStart: promptLen - 1, outputEnd: seqLen - 1, returnHidden: shared });
-        const logits = fwd.logits as tf.Tensor3D; // [mb, resp, vocab]
+        const { logits, vpreds } = this.policyAndValues(mbIds, mbAttention, promptLen, seqLen, throughStack); // [mb, resp, vocab], [mb, resp]
         const scaled = this.opts.temperature === 1 ? logits : (tf.div(logits, this.opts.temperature) as tf.Tensor3D);
         const logprobs = logprobsFromLogits(scaled, mbResp); // [mb, resp]
-        const vpreds = shared ? this.critic.valuesFromPolicyHidden!(fwd.hidden as tf.Tensor3D) : this.critic.values(mbIds, mbAttention, promptLen); // [mb, resp]
         const out = ppoLoss({ oldLogprobs: mbOldLogprobs, oldValues: mbOldValues, logprobs, vpreds, logits: scaled, mask: mbMask, advantages: mbAdvantages, returns: mbReturns }, cfg);
         // The statistics must outlive the gradient tape's scope; they are disposed below.
         kept = [tf.keep(out.statVector), tf.keep(out.skipped.reshape([1]))];
         return out.loss;
-      }, this.variables);
+      }, throughStack ? stacked.variables : this.modelVariables);
+      const grads = stacked && !throughStack ? stacked.stackGradients(tapeGrads) : tapeGrads;
       // `loss` is also the `loss/total` statistic; the tidy frees it with the other temporaries.
       void loss;
       // Clip to maxGradNorm (null: none), decoupled decay for 'adamw', Adam; the norm is before clipping.
@@ -203,6 +243,41 @@ export class PPOTrainer {
     });
   }
 
+  /**
+   * Policy logits and critic values of the response positions: one stacked forward for a separate
+   * value network of the policy's shape, one policy forward for a shared-trunk critic, else the two
+   * forwards. No tidy (inside the minibatch's gradient tape).
+   */
+  private policyAndValues(ids: tf.Tensor2D, attentionMask: tf.Tensor2D | undefined, promptLen: number, seqLen: number, throughStack: boolean): { logits: tf.Tensor3D; vpreds: tf.Tensor2D } {
+    if (throughStack && this.stacked) {
+      const { logits, values } = this.stacked.forward(ids, promptLen - 1, seqLen - 1, attentionMask);
+      return { logits, vpreds: values };
+    }
+    const shared = this.critic.valuesFromPolicyHidden !== undefined;
+    const fwd = this.policy.forward(ids, { attentionMask, outputStart: promptLen - 1, outputEnd: seqLen - 1, returnHidden: shared });
+    const vpreds = shared ? this.critic.valuesFromPolicyHidden!(fwd.hidden as tf.Tensor3D) : this.critic.values(ids, attentionMask, promptLen);
+    return { logits: fwd.logits as tf.Tensor3D, vpreds };
+  }
+
+  /** Episodes per minibatch of a batch: `minibatchEpisodes` each, the last one smaller if the batch does not divide (SB3's rule). */
+  private minibatchSizes(batchSize: number): number[] {
+    const mb = Math.min(this.opts.minibatchEpisodes, batchSize);
+    return Array.from({ length: Math.ceil(batchSize / mb) }, (_, i) => Math.min(mb, batchSize - i * mb));
+  }
+
+  /** Whether a minibatch of `mb` episodes of `rollout` gives the separate forwards' numbers through the stacked model. */
+  private stackedIsExact(mb: number, rollout: Rollout): boolean {
+    const [promptLen, respLen] = [rollout.queryIds.shape[1], rollout.responseIds.shape[1]];
+    return stackingIsExact(mb * (promptLen + respLen), mb * respLen, this.policy.config.dModel);
+  }
+
+  /** Flat Adam over the stacked variables (flattened member by member: the same vector as the models'), or over the models' variables. */
+  private makeOptimizer(): FlatAdam {
+    const cfg = this.cfg;
+    const variables = this.stacked ? this.stacked.variables : this.modelVariables;
+    return new FlatAdam(variables, cfg.learningRate, cfg.adamBeta1, cfg.adamBeta2, cfg.adamEps, this.stacked?.layout ?? null);
+  }
+
   private disposePrep(prep: { inputIds: tf.Tensor; attentionMask: tf.Tensor | null; perToken: tf.Tensor; roll: Record<string, tf.Tensor> }): void {
     for (const t of [prep.inputIds, prep.attentionMask, prep.perToken, ...Object.values(prep.roll)]) t?.dispose();
   }
@@ -210,5 +285,6 @@ export class PPOTrainer {
   /** Frees the optimizer's state (models are the caller's). */
   dispose(): void {
     this.optimizer.dispose();
+    this.stacked?.dispose();
   }
 }

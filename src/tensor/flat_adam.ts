@@ -20,6 +20,19 @@ export interface FlatAdamStep {
   readonly learningRate?: number;
 }
 
+/**
+ * Variables that hold S models' copies of one weight stacked on a leading axis (models/stacked_gpt.ts):
+ * the first `stackedVariables` of the list, each [S, ...]. The flat vector then keeps the members
+ * apart, all of member 0's weights in list order, then member 1's, ..., then the other variables, so
+ * it is the vector the unstacked models' variables would give (the same global norm, to the bit).
+ */
+export interface StackedLayout {
+  /** Members S on each stacked variable's leading axis. */
+  readonly stackSize: number;
+  /** How many variables, from the start of the list, are stacked. */
+  readonly stackedVariables: number;
+}
+
 /** Adam state (first and second moments) over a fixed list of variables; `dispose()` frees it. */
 export class FlatAdam {
   private readonly sizes: number[];
@@ -33,6 +46,7 @@ export class FlatAdam {
   /**
    * @param variables the variables to update, in a fixed order (gradients are looked up by their names)
    * @param learningRate step size; beta1, beta2, epsilon as torch/tfjs Adam (defaults 0.9, 0.999, 1e-8)
+   * @param layout stacked variables at the start of the list, flattened member by member; default none
    */
   constructor(
     readonly variables: readonly tf.Variable[],
@@ -40,7 +54,16 @@ export class FlatAdam {
     readonly beta1 = 0.9,
     readonly beta2 = 0.999,
     readonly epsilon = 1e-8,
+    readonly layout: StackedLayout | null = null,
   ) {
+    if (layout) {
+      const { stackSize, stackedVariables } = layout;
+      if (!Number.isInteger(stackSize) || stackSize < 1) throw new Error(`layout.stackSize: ${stackSize}; expected an integer >= 1`);
+      if (!Number.isInteger(stackedVariables) || stackedVariables < 0 || stackedVariables > variables.length) throw new Error(`layout.stackedVariables: ${stackedVariables}; expected an integer in [0, ${variables.length}]`);
+      variables.slice(0, stackedVariables).forEach((x) => {
+        if (x.shape[0] !== stackSize) throw new Error(`layout: variable '${x.name}' has leading axis ${x.shape[0]}; expected ${stackSize}`);
+      });
+    }
     this.sizes = variables.map((x) => x.size);
     const n = this.sizes.reduce((a, b) => a + b, 0);
     const zeros = tf.zeros([n]);
@@ -62,12 +85,9 @@ export class FlatAdam {
     const bc1 = 1 - this.beta1 ** this.t;
     const bc2 = 1 - this.beta2 ** this.t;
     return tf.tidy('optim/flatAdam', () => {
-      const flat = tf.concat(this.variables.map((x) => {
-        const g = grads[x.name];
-        // No gradient (tf.variableGrads leaves out variables the loss does not reach): a zero
-        // gradient, so a variable that never had one only decays, as before with tf.train.adam.
-        return g ? g.reshape([x.size]) : tf.zeros([x.size]);
-      })); // [n_params]
+      // No gradient (tf.variableGrads leaves out variables the loss does not reach): a zero
+      // gradient, so a variable that never had one only decays, as before with tf.train.adam.
+      const flat = this.flatten(this.variables.map((x) => grads[x.name] ?? tf.zeros(x.shape))); // [n_params]
       const norm = tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar; // []
       let g = flat;
       if (opts.maxGradNorm !== null) g = tf.mul(flat, tf.minimum(1, tf.div(opts.maxGradNorm, tf.add(norm, CLIP_EPS)))); // [n_params]
@@ -84,8 +104,8 @@ export class FlatAdam {
       // assigned (same values, no concat); a write from outside (a load, a test) rebuilds it.
       const params = this.currentFlatParams(); // [n_params]
       const next = tf.add(decay ? tf.mul(params, factor) : params, update) as tf.Tensor1D; // [n_params]
-      const parts = tf.split(next, this.sizes);
-      this.variables.forEach((x, i) => x.assign(parts[i].reshape(x.shape)));
+      const parts = this.unflatten(next);
+      this.variables.forEach((x, i) => x.assign(parts[i]));
       this.flatParams?.dispose();
       this.flatParams = tf.keep(next);
       this.assignedData = this.variables.map((x) => x.dataId);
@@ -96,7 +116,30 @@ export class FlatAdam {
   /** `[n_params]` the variables as one vector: the last step's when none was written since, else a new concat (inside the caller's tidy). */
   private currentFlatParams(): tf.Tensor1D {
     const unchanged = this.flatParams !== null && this.variables.every((x, i) => x.dataId === this.assignedData[i]);
-    return unchanged ? this.flatParams! : (tf.concat(this.variables.map((x) => x.reshape([x.size]))) as tf.Tensor1D);
+    return unchanged ? this.flatParams! : this.flatten(this.variables);
+  }
+
+  /** `[n_params]` one tensor per variable (its shape) as the flat vector: in list order, stacked variables member by member (`StackedLayout`). No tidy. */
+  private flatten(tensors: readonly tf.Tensor[]): tf.Tensor1D {
+    const k = this.layout?.stackedVariables ?? 0;
+    const flatOf = (t: tf.Tensor, i: number) => t.reshape([this.sizes[i]]);
+    if (k === 0) return tf.concat(tensors.map(flatOf)) as tf.Tensor1D;
+    const nStack = (this.layout as StackedLayout).stackSize;
+    // [S, n_stacked]: row s holds member s's weights in list order; row-major flattening puts the members one after another.
+    const members = tf.concat(tensors.slice(0, k).map((t, i) => t.reshape([nStack, this.sizes[i] / nStack])), 1);
+    const stacked = members.reshape([members.size]);
+    return (k === tensors.length ? stacked : tf.concat([stacked, ...tensors.slice(k).map((t, j) => flatOf(t, k + j))])) as tf.Tensor1D;
+  }
+
+  /** The inverse of `flatten`: one tensor per variable, in its shape. No tidy. */
+  private unflatten(flat: tf.Tensor1D): tf.Tensor[] {
+    const k = this.layout?.stackedVariables ?? 0;
+    if (k === 0) return tf.split(flat, this.sizes).map((p, i) => p.reshape(this.variables[i].shape));
+    const nStack = (this.layout as StackedLayout).stackSize;
+    const nStacked = this.sizes.slice(0, k).reduce((a, b) => a + b, 0);
+    const [stacked, ...rest] = k === this.sizes.length ? [flat] : tf.split(flat, [nStacked, ...this.sizes.slice(k)]);
+    const members = tf.split(stacked.reshape([nStack, nStacked / nStack]), this.sizes.slice(0, k).map((n) => n / nStack), 1); // k x [S, n_i / S]
+    return [...members, ...rest].map((p, i) => p.reshape(this.variables[i].shape));
   }
 
   /** Frees the moment vectors (the variables stay the caller's). */

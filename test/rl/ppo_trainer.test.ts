@@ -162,7 +162,7 @@ describe('PPOTrainer.step', () => {
       const policy = GPT.init(CFG, createRng('lr/policy'));
       const critic = ValueNetwork.init(CFG, createRng('lr/value'));
       const query = tf.tensor2d(Array.from({ length: 8 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i + j) % 10)), undefined, 'int32');
-      const trainer = new PPOTrainer(policy, critic, null, makePPOConfig(PPO_CONFIGS.rl4lms, { learningRate: 0.004, ppoEpochs: 2, nIterations: 4, lrSchedule }), { minibatchEpisodes: 4, temperature: 1 });
+      const trainer = new PPOTrainer(policy, critic, null, makePPOConfig(PPO_CONFIGS.rl4lms, { learningRate: 0.004, ppoEpochs: 2, nIterations: 4, lrSchedule }), { minibatchEpisodes: 4, temperature: 1, stackTrunks: false }); // one optimizer for the whole run (a stacked trainer may replace its optimizer at the first step)
       const optimizer = (trainer as unknown as { optimizer: { applyGradients: (g: unknown, o: { learningRate: number }) => unknown } }).optimizer;
       const seen: number[] = [];
       const apply = optimizer.applyGradients.bind(optimizer);

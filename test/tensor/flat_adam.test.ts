@@ -136,3 +136,32 @@ describe('FlatAdam equals torch Adam/AdamW + clip_grad_norm_ written out in floa
     vars.forEach((v) => v.dispose());
   });
 });
+
+describe('FlatAdam with stacked variables', () => {
+  it('updates [S, ...] variables member by member exactly as the S separate variables (same flat vector, same clip norm)', () => {
+    const rng = createRng('flat-adam/stacked');
+    const shapes = [[3, 4], [5], [2, 2, 2]];
+    const members = [0, 1].map(() => shapes.map((shape) => tf.randomNormal(shape, 0, 1, 'float32', rng.tfSeed())));
+    const extra = tf.randomNormal([1, 4], 0, 1, 'float32', rng.tfSeed());
+    // Separate: member 0's variables, member 1's, then the extra one (the PPO trainer's order).
+    const apart = [...members[0], ...members[1], extra].map((t) => tf.variable(t));
+    const together = [...shapes.map((_, i) => tf.variable(tf.stack([members[0][i], members[1][i]]))), tf.variable(extra)];
+    const optApart = new FlatAdam(apart, 0.05);
+    const optTogether = new FlatAdam(together, 0.05, 0.9, 0.999, 1e-8, { stackSize: 2, stackedVariables: shapes.length });
+    const norms: number[][] = [[], []];
+    for (let step = 0; step < 3; step++) {
+      const gApart = tf.variableGrads(() => loss(apart, step), apart).grads;
+      // The same loss on the stacked variables: member s of variable i plays apart[s * 3 + i].
+      const gTogether = tf.variableGrads(() => loss([...[0, 1].flatMap((s) => together.slice(0, 3).map((v) => tf.unstack(v)[s])), together[3]], step), together).grads;
+      norms[0].push(optApart.applyGradients(gApart, { maxGradNorm: 1, weightDecay: 0.01 }).dataSync()[0]);
+      norms[1].push(optTogether.applyGradients(gTogether, { maxGradNorm: 1, weightDecay: 0.01 }).dataSync()[0]);
+    }
+    assert.deepEqual(norms[1], norms[0]);
+    shapes.forEach((_, i) => [0, 1].forEach((s) => assert.deepEqual(Array.from(tf.unstack(together[i])[s].dataSync()), Array.from(apart[s * 3 + i].dataSync()), `variable ${i} member ${s}`)));
+    assert.deepEqual(Array.from(together[3].dataSync()), Array.from(apart[6].dataSync()));
+    assert.ok(norms[0][0] > 1, 'the clip is active');
+    assert.throws(() => new FlatAdam(together, 0.05, 0.9, 0.999, 1e-8, { stackSize: 3, stackedVariables: 3 }), /layout: variable .* has leading axis 2; expected 3/);
+    optApart.dispose();
+    optTogether.dispose();
+  });
+});
