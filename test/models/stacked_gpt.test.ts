@@ -32,7 +32,7 @@ function twoModels(): [GPT, GPT] {
 
 /** Largest |a - b| over two same-shaped tensors. */
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
-  const [x, y] = [a.dataSync(), b.dataSync()];
+  const [x, y] = [Array.from(a.dataSync()), Array.from(b.dataSync())];
   return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
 }
 

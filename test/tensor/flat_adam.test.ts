@@ -152,7 +152,7 @@ describe('FlatAdam with stacked variables', () => {
     for (let step = 0; step < 3; step++) {
       const gApart = tf.variableGrads(() => loss(apart, step), apart).grads;
       // The same loss on the stacked variables: member s of variable i plays apart[s * 3 + i].
-      const gTogether = tf.variableGrads(() => loss([...[0, 1].flatMap((s) => together.slice(0, 3).map((v) => tf.unstack(v)[s])), together[3]], step), together).grads;
+      const gTogether = tf.variableGrads(() => loss([...[0, 1].flatMap((s) => together.slice(0, 3).map((v) => tf.unstack(v)[s])), together[3]] as tf.Variable[], step), together).grads;
       norms[0].push(optApart.applyGradients(gApart, { maxGradNorm: 1, weightDecay: 0.01 }).dataSync()[0]);
       norms[1].push(optTogether.applyGradients(gTogether, { maxGradNorm: 1, weightDecay: 0.01 }).dataSync()[0]);
     }
