@@ -5,14 +5,14 @@
  * tokens/s ratios, the machine's load, and the thread counts of both sides (set equal). Then the
  * peak RSS of one laptop PPO run and one laptop probe run, each in a child process.
  * Flags: --quick (small batches, 3 pairs), --pairs=N (default 5), --threads=N (both sides; default:
- * one per core), --only=id,id (lines by id), --no-torch, --no-rss. No PyTorch found: tfjs lines only,
+ * 1, the thread count of the pinned numerics every study process runs, backend.ts), --only=id,id (lines by id), --no-torch, --no-rss. No PyTorch found: tfjs lines only,
  * with one line saying so. Not a test: the numbers depend on the machine.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describeBackend, initBackend, setNativeThreads } from '../backend';
+import { PINNED_NUMERICS, describeBackend, initBackend, setNativeThreads } from '../backend';
 import { ConfigError, checkInt, runMain } from '../util/assert';
 import { benchLines } from './lines';
 import { pairedTable, runPairedLine, type PairedResult } from './paired';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   for (const a of argv) if (!FLAG.test(a)) throw new ConfigError(`bench: unknown argument '${a}'; expected --quick, --pairs=N, --threads=N, --only=id,id, --no-torch, --no-rss or --no-grid`);
   const quick = argv.includes('--quick');
   const pairs = checkInt('--pairs', Number(flagValue(argv, 'pairs') ?? (quick ? 3 : 5)), 1, 100);
-  const threads = checkInt('--threads', Number(flagValue(argv, 'threads') ?? os.cpus().length), 1, 256);
+  const threads = checkInt('--threads', Number(flagValue(argv, 'threads') ?? PINNED_NUMERICS.intraOpThreads), 1, 256);
   const root = path.resolve(__dirname, '..', '..');
   let lines = benchLines(quick);
   const only = flagValue(argv, 'only')?.split(',');
