@@ -4,10 +4,12 @@
  * cost of a step is kernel dispatch, not arithmetic (README "Performance"), so the PPO update runs
  * RL4LMs' separate policy and value trunks through one stacked forward (rl/stacked_actor_critic.ts).
  *
- * Per member the arithmetic is the member's own `GPT.forward`, bit for bit on the native backend:
- * BatchMatMulV2 runs each slice as its own product, LayerNorm and softmax reduce per row, and the
- * parameter gradients are sums over the same rows in the same order (test/models/stacked_gpt.test.ts).
- * Training forward only: no KV cache, no dropout.
+ * Per member the arithmetic is the member's own `GPT.forward`: BatchMatMulV2 runs each slice as its
+ * own product, LayerNorm and softmax reduce per row, and the parameter gradients are sums over the
+ * same rows in the same order. The bytes are the member's own where the shapes keep every kernel on
+ * the same code path (whole vector registers, products above oneDNN's small-product kernel: see
+ * `stackingIsExact` in rl/stacked_actor_critic.ts, tested in test/models/stacked_gpt.test.ts), and
+ * equal within round-off elsewhere. Training forward only: no KV cache, no dropout.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, checkInt } from '../util/assert';
