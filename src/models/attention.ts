@@ -94,7 +94,7 @@ export interface StackedAttentionWeights {
 /**
  * S attention layers of one shape in one call (no cache, no dropout: the PPO update of stacked
  * trunks). The S members' heads run as one batch of S * batch rows, so each slice is bit for bit
- * `causalSelfAttention(x[s], w[s], ...)` on the native backend.
+ * `causalSelfAttention(x[s], w[s], ...)` on the native backend where the shapes allow (rl/stacked_actor_critic.ts `stackingIsExact`).
  * @param x [S, batch * seq, d_model] layer-normed input
  * @param bias from `attentionBias`: [1, 1, seq, seq] (causal), or [S * batch, 1, seq, seq] (padding: one copy per member), or undefined
  * @param shape `batchSize` rows per member

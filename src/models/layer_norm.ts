@@ -16,7 +16,8 @@ export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, eps: n
 
 /**
  * S LayerNorms of one width in one call, their parameters stacked on a leading axis (see
- * `stackedLinear`); slice s is bit for bit `layerNorm(x[s], g[s], b[s])` on the native backend.
+ * `stackedLinear`); slice s is bit for bit `layerNorm(x[s], g[s], b[s])` on the native backend when
+ * each slice fills whole vector registers (rl/stacked_actor_critic.ts `stackingIsExact`).
  * @param x [S, rows, d_model]; g, b [S, 1, d_model]
  * @returns [S, rows, d_model]; new tensor, caller disposes
  */

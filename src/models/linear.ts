@@ -60,7 +60,8 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
  * side by side, e.g. RL4LMs' policy and value trunks in the PPO update): y[s] = x[s] W[s] + b[s],
  * gradients dx = dy W^T, dW = x^T dy, db = sum over rows of dy, per slice. BatchMatMulV2 runs each
  * slice as its own product, so on the native backend slice s is bit for bit `linear(x[s], W[s], b[s])`
- * (test/models/stacked_gpt.test.ts), in half the kernel calls for S = 2.
+ * when the product is above oneDNN's small-product kernel (rl/stacked_actor_critic.ts
+ * `stackingIsExact`; test/models/stacked_gpt.test.ts), in half the kernel calls for S = 2.
  * @param x [S, rows, in]; w [S, in, out]; b [S, 1, out]
  * @returns [S, rows, out]; new tensor, caller disposes
  */
