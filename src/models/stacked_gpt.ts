@@ -30,15 +30,22 @@ function stackedShape(nStack: number, shape: readonly number[]): number[] {
   return shape.length === 1 ? [nStack, 1, shape[0]] : [nStack, ...shape];
 }
 
+/** Weight `name` of every model, stacked on a new leading axis and reshaped to `shape`; no tidy. */
+function stackMembers(models: readonly GPT[], name: string, shape: number[]): tf.Tensor {
+  return tf.stack(models.map((m) => m.namedWeights().get(name) as tf.Tensor)).reshape(shape);
+}
+
 /** S GPT-2 trunks with stacked weights; `dispose()` frees them (the member models stay their owners'). */
 export class StackedGPT {
   /** Number of members S. */
   readonly size: number;
   private readonly named: Map<string, tf.Variable>; // HF name -> [S, ...member shape] (vectors [S, 1, n])
+  private readonly memberShapes: Map<string, number[]>; // HF name -> a member's own shape
 
   private constructor(readonly config: GPTConfig, named: Map<string, tf.Variable>, size: number) {
     this.named = named;
     this.size = size;
+    this.memberShapes = new Map(trunkShapes(config));
   }
 
   /** Stacked copies of the trunk weights of `models` (at least one, all of one configuration). */
@@ -50,7 +57,7 @@ export class StackedGPT {
     });
     const named = new Map<string, tf.Variable>();
     for (const [name, shape] of trunkShapes(cfg)) {
-      const value = tf.tidy(() => tf.stack(models.map((m) => m.namedWeights().get(name) as tf.Tensor)).reshape(stackedShape(models.length, shape)));
+      const value = tf.tidy(() => stackMembers(models, name, stackedShape(models.length, shape)));
       named.set(name, tf.variable(value, true));
       value.dispose();
     }
@@ -67,8 +74,7 @@ export class StackedGPT {
     checkInt('member', s, 0, this.size - 1);
     const v = this.named.get(name);
     if (!v) throw new ConfigError(`name: '${name}' is not a trunk weight of this model`);
-    const shape = gptWeightShapes(this.config).get(name) as number[];
-    return tf.slice(v, s, 1).reshape(shape);
+    return tf.slice(v, s, 1).reshape(this.memberShapes.get(name) as number[]);
   }
 
   /** Writes every member's slice into the matching variable of `models[s]` (after training). */
@@ -89,7 +95,7 @@ export class StackedGPT {
   readFrom(models: readonly GPT[]): void {
     this.checkMembers(models);
     tf.tidy(() => {
-      for (const [name, v] of this.named) v.assign(tf.stack(models.map((m) => m.namedWeights().get(name) as tf.Tensor)).reshape(v.shape));
+      for (const [name, v] of this.named) v.assign(stackMembers(models, name, v.shape));
     });
   }
 

@@ -96,7 +96,8 @@ export class PPOTrainer {
    * with fixed 5-token episodes a minibatch of ~51 episodes holds the same 256 tokens).
    */
   async step(rollout: Rollout, rng: Rng): Promise<PPOStepResult> {
-    if (this.stacked && this.nSteps === 0 && !this.minibatchSizes(rollout.queryIds.shape[0]).some((mb) => this.stackedIsExact(mb, rollout))) {
+    const [promptLen, respLen] = [rollout.queryIds.shape[1], rollout.responseIds.shape[1]];
+    if (this.stacked && this.nSteps === 0 && !this.minibatchSizes(rollout.queryIds.shape[0]).some((mb) => this.stackedIsExact(mb, promptLen, respLen))) {
       // No minibatch of this shape gives the separate forwards' numbers through the stack: train the
       // two models directly (before any optimizer step, so nothing is lost).
       this.stacked.dispose();
@@ -218,7 +219,7 @@ export class PPOTrainer {
       // `stackingIsExact`); else the two models run apart, written from the stack first, and their
       // gradients are stacked for the optimizer.
       const stacked = this.stacked;
-      const throughStack = stacked !== null && stackingIsExact(mbSize * seqLen, mbSize * (seqLen - promptLen), this.policy.config.dModel);
+      const throughStack = stacked !== null && this.stackedIsExact(mbSize, promptLen, seqLen - promptLen);
       if (stacked && !throughStack) stacked.writeBack();
       const { value: loss, grads: tapeGrads } = tf.variableGrads(() => {
         // Dropout off (training: false), so the old and new log-probs come from one deterministic function.
@@ -265,9 +266,8 @@ export class PPOTrainer {
     return Array.from({ length: Math.ceil(batchSize / mb) }, (_, i) => Math.min(mb, batchSize - i * mb));
   }
 
-  /** Whether a minibatch of `mb` episodes of `rollout` gives the separate forwards' numbers through the stacked model. */
-  private stackedIsExact(mb: number, rollout: Rollout): boolean {
-    const [promptLen, respLen] = [rollout.queryIds.shape[1], rollout.responseIds.shape[1]];
+  /** Whether a minibatch of `mb` episodes of prompt + response tokens gives the separate forwards' numbers through the stacked model. */
+  private stackedIsExact(mb: number, promptLen: number, respLen: number): boolean {
     return stackingIsExact(mb * (promptLen + respLen), mb * respLen, this.policy.config.dModel);
   }
 

@@ -39,6 +39,12 @@ async function train(stackTrunks: boolean, episodes: number, minibatch: number):
     stats.push((await trainer.step(rollout, createRng(`stacked-ppo/ppo${step}`))).stats);
     disposeRollout(rollout);
     query.dispose();
+    // A write from outside between steps (a load, a test): the stacked trainer must re-read it.
+    if (step === 0) {
+      const written = tf.fill([CFG.dModel], 0.1);
+      policy.namedWeights().get('h.0.ln_1.bias')!.assign(written);
+      written.dispose();
+    }
     perStep.push(tf.memory().numTensors);
   }
   const weights = [...policy.namedWeights().values(), ...critic.namedWeights().values()].map(bytes);
