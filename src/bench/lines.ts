@@ -257,6 +257,66 @@ function languagePpoLine(quick: boolean): BenchLine {
   };
 }
 
+/** One TensorFlow op of the laptop PPO update, repeated: `add` (elementwise) or `matmul` (`BatchMatMulV2`, as tfjs-node issues every matmul). */
+export interface OpSpec {
+  readonly op: 'add' | 'matmul';
+  /** Operand shapes; for `matmul` after the transposes, the last two axes multiply. */
+  readonly a: readonly number[];
+  readonly b: readonly number[];
+  readonly transposeA?: boolean;
+  readonly transposeB?: boolean;
+}
+
+/**
+ * The per-op floor: `reps` calls of one op at a laptop PPO shape, each result disposed (tfjs) or
+ * dropped (PyTorch, under `no_grad`), one host read of the last result per call. Ops/s sit in the
+ * tokens/s columns (`tokensPerCall` = `reps`), so 1e6 / ops/s is the µs per op of each side: the
+ * time one eager op costs at that shape, dispatch and kernel together, which no reordering of the
+ * study's code can go below.
+ */
+function opFloorLine(id: string, what: string, spec: OpSpec, reps: number): BenchLine {
+  const shape = (s: readonly number[]) => `[${s.join(',')}]`;
+  const t = (x: boolean | undefined) => (x ? '^T' : '');
+  const formula = spec.op === 'add' ? `${shape(spec.a)} + ${shape(spec.b)}` : `${shape(spec.a)}${t(spec.transposeA)} x ${shape(spec.b)}${t(spec.transposeB)}`;
+  return {
+    id, case: `one op: ${what}`, work: `${reps} x ${spec.op === 'add' ? 'Add' : 'BatchMatMulV2'} ${formula} (ops/s)`, tokensPerCall: reps, callsPerRound: 5, warmupCalls: 2,
+    async setup() {
+      const rng = createRng(`bench/${id}`);
+      const tensor = (s: readonly number[]) => tf.tensor(Float32Array.from({ length: s.reduce((x, y) => x * y, 1) }, () => rng.normal()), [...s]);
+      const a = tensor(spec.a);
+      const b = tensor(spec.b);
+      const once = spec.op === 'add' ? () => tf.add(a, b) : () => tf.matMul(a, b, spec.transposeA ?? false, spec.transposeB ?? false);
+      return {
+        async call() {
+          for (let i = 1; i < reps; i++) once().dispose();
+          const last = once();
+          await last.data(); // sync: one host read per call
+          last.dispose();
+        },
+        dispose() {
+          tf.dispose([a, b]);
+        },
+      };
+    },
+    torch: { kind: 'op_floor', params: { ...spec, reps } },
+  };
+}
+
+/**
+ * The per-op floor lines at the laptop PPO update's shapes (64 episodes x 15 tokens = 960 rows,
+ * width 64, 4 heads of 16): a 64-float Add (dispatch alone), an activation Add, the fused Q/K/V
+ * projection, its weight gradient, and the attention scores of one layer.
+ */
+export function opFloorLines(): BenchLine[] {
+  return [
+    opFloorLine('op-add-64', 'Add of 64 floats (dispatch alone)', { op: 'add', a: [64], b: [64] }, 500),
+    opFloorLine('op-add-960x64', 'Add, laptop activations', { op: 'add', a: [960, 64], b: [960, 64] }, 500),
+    opFloorLine('op-matmul-qkv', 'matmul, laptop Q/K/V projection', { op: 'matmul', a: [960, 64], b: [64, 192] }, 200),
+    opFloorLine('op-matmul-dw', 'matmul, laptop Q/K/V weight gradient', { op: 'matmul', a: [960, 64], b: [960, 192], transposeA: true }, 200),
+    opFloorLine('op-matmul-scores', 'batched matmul, laptop attention scores', { op: 'matmul', a: [256, 15, 16], b: [256, 15, 16], transposeB: true }, 200),
+  ];
+}
+
 /** Every line of the bench, in table order. */
 export function benchLines(quick: boolean): BenchLine[] {
   const toy = { ...GPT_CONFIGS.toyPolicy, dropout: 0 };
@@ -273,5 +333,6 @@ export function benchLines(quick: boolean): BenchLine[] {
     probeLine(quick),
     languagePpoLine(quick),
     sftLine(quick),
+    ...opFloorLines(),
   ];
 }

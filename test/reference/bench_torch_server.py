@@ -16,7 +16,8 @@ same work per call as the TypeScript line of the same name:
 - ppo_rollout / ppo_update: one rl4lms PPO iteration, separate value network (bench_ppo_torch.py);
 - probe_train: one step of Cruz et al.'s toy encoder probe, Adam 1e-4 (bench_mdl_torch.py);
 - lm_ppo_step: one TRL 0.7 PPO step on a shared-trunk policy with a value head (below);
-- sft_step: one AdamW step of a GPT-2 classifier on the last token (HF GPT2ForSequenceClassification).
+- sft_step: one AdamW step of a GPT-2 classifier on the last token (HF GPT2ForSequenceClassification);
+- op_floor: `reps` calls of one add or matmul at a laptop PPO shape under no_grad (the per-op floor).
 """
 import json
 import math
@@ -252,7 +253,29 @@ def sft_step(p):
     return call
 
 
-KINDS = {f.__name__: f for f in (gpt_train, gpt_sample, ppo_rollout, ppo_update, probe_train, lm_ppo_step, sft_step)}
+def op_floor(p):
+    a = torch.randn(*p["a"])
+    b = torch.randn(*p["b"])
+    if p["op"] == "add":
+        def once():
+            return a + b
+    else:
+        x = a.transpose(-1, -2) if p.get("transposeA") else a
+        y = b.transpose(-1, -2) if p.get("transposeB") else b
+
+        def once():
+            return torch.matmul(x, y)
+
+    def call():  # `reps` ops, one host read of the last result
+        with torch.no_grad():
+            for _ in range(p["reps"] - 1):
+                once()
+            float(once().reshape(-1)[0])
+
+    return call
+
+
+KINDS = {f.__name__: f for f in (gpt_train, gpt_sample, ppo_rollout, ppo_update, probe_train, lm_ppo_step, sft_step, op_floor)}
 
 
 def main():
