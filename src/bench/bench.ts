@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PINNED_NUMERICS, describeBackend, initBackend, setNativeThreads } from '../backend';
 import { ConfigError, checkInt, runMain } from '../util/assert';
-import { benchLines } from './lines';
+import { benchLines, opFloorLines } from './lines';
 import { pairedTable, runPairedLine, type PairedResult } from './paired';
 import { TorchServer } from './torch_server';
 import { benchGridJobs, benchStartup, gridBenchLines } from './grid_bench';
@@ -77,7 +77,8 @@ async function main(): Promise<void> {
   console.log(`- load average after: ${loadEnd.map((x) => x.toFixed(2)).join(' / ')}`);
   console.log('\n' + pairedTable(results));
   console.log(`\nRatio = tfjs tokens/s / PyTorch tokens/s of one tfjs round and the PyTorch round after it (above 1: tfjs faster), median over ${pairs} pairs; tokens/s columns are medians over rounds.`);
-  const floors = results.filter((r) => r.line.id.startsWith('op-'));
+  const floorIds = new Set(opFloorLines().map((l) => l.id));
+  const floors = results.filter((r) => floorIds.has(r.line.id));
   if (floors.length) {
     console.log('\nPer-op floor (µs per op = 1e6 / ops/s, medians over rounds):');
     for (const r of floors) console.log(`- ${r.line.id}: tfjs ${(1e6 / r.tfjsTokensPerSec).toFixed(1)} µs${r.torchTokensPerSec === null ? '' : `, PyTorch ${(1e6 / r.torchTokensPerSec).toFixed(1)} µs`}`);
