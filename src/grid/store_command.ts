@@ -1,7 +1,8 @@
 /**
- * `cli.ts store export|import --preset P [--dir D]`: the preset's verified runs as one JSON-lines
- * file per run kind in `D` (default `results/<P>/`, committed), and back into the store
- * (`src/io/run_archive.ts`), so finished runs survive a new machine and ship with the code.
+ * `cli.ts store export|import --preset P [--dir D] [--kinds K[,K]]`: the preset's verified runs as one
+ * JSON-lines file per run kind in `D` (default `results/<P>/`, committed), and back into the store
+ * (`src/io/run_archive.ts`), so finished runs survive a new machine and ship with the code. `--kinds`
+ * moves only those run kinds (say, the language ones, leaving a store's toy ablations out of the archive).
  *
  * `cli.ts store gc|ls --preset P`: the result files of `datasets/results/<P>/` against the cells
  * of every study grid at that preset with no overrides (`STEP_CELLS`). `gc` lists the files no
@@ -17,7 +18,7 @@ import { datasetsPath, repoRoot } from '../io/paths';
 import { copyModelFolder } from '../io/model_archive';
 import { archiveSummary, exportRunArchive, importRunArchive } from '../io/run_archive';
 import { RunStore } from '../io/run_store';
-import { algorithmVersion } from '../io/run_versions';
+import { algorithmVersion, RUN_KINDS, type RunKind } from '../io/run_versions';
 import { STEP_CELLS } from '../study/cells';
 import { languageModelDir, languageTokenizerDir } from '../study/pretraining/model';
 import { PRESET_NAMES } from '../study/params/presets';
@@ -35,6 +36,8 @@ interface StoreArgs {
   readonly remove: boolean;
   /** export/import: the archive folder (default `results/<preset>/`). */
   readonly dir?: string;
+  /** export/import: only these run kinds (default all). */
+  readonly kinds?: readonly RunKind[];
 }
 
 /** Parses `store` arguments; throws one-line ConfigErrors. */
@@ -46,21 +49,31 @@ export function parseStoreArgs(args: readonly string[]): StoreArgs {
   let keepDays = 7;
   let remove = false;
   let dir: string | undefined;
+  let kinds: RunKind[] | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--delete' && sub === 'gc') remove = true;
-    else if (a === '--preset' || (a === '--keep-days' && sub === 'gc') || (a === '--dir' && archive)) {
+    else if (a === '--preset' || (a === '--keep-days' && sub === 'gc') || ((a === '--dir' || a === '--kinds') && archive)) {
       const v = rest[++i];
       if (v === undefined) throw new ConfigError(`${a.slice(2)}: missing value after ${a}`);
       if (a === '--preset') preset = v;
       else if (a === '--dir') dir = v;
+      else if (a === '--kinds') kinds = parseKinds(v);
       else if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) > 36500) throw new ConfigError(`keep-days: ${JSON.stringify(v)} is not allowed; expected a number of days in [0, 36500]`);
       else keepDays = Number(v);
-    } else throw new ConfigError(`store ${sub}: ${JSON.stringify(a)} is not allowed; expected --preset P${sub === 'gc' ? ', --keep-days N, --delete' : archive ? ', --dir D' : ''}`);
+    } else throw new ConfigError(`store ${sub}: ${JSON.stringify(a)} is not allowed; expected --preset P${sub === 'gc' ? ', --keep-days N, --delete' : archive ? ', --dir D, --kinds K[,K]' : ''}`);
   }
   if (preset === undefined) throw new ConfigError(`preset: missing; expected --preset ${PRESET_NAMES.join(' | ')}`);
   if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new ConfigError(`preset: '${preset}' is not allowed; expected one of ${PRESET_NAMES.join(', ')}`);
-  return { sub: sub as StoreArgs['sub'], preset, keepDays, remove, dir };
+  return { sub: sub as StoreArgs['sub'], preset, keepDays, remove, dir, ...(kinds ? { kinds } : {}) };
+}
+
+/** `--kinds a,b`: run kinds, each one of RUN_KINDS, none twice. */
+function parseKinds(v: string): RunKind[] {
+  const kinds = v.split(',');
+  for (const k of kinds) if (!(RUN_KINDS as readonly string[]).includes(k)) throw new ConfigError(`kinds: ${JSON.stringify(k)} is not allowed; expected a comma-separated list of ${RUN_KINDS.join(', ')}`);
+  if (new Set(kinds).size !== kinds.length) throw new ConfigError(`kinds: ${JSON.stringify(v)} names a kind twice; expected each of ${RUN_KINDS.join(', ')} at most once`);
+  return kinds as RunKind[];
 }
 
 /** `store export|import`: the archive folder against the preset's results root; returns the exit code. */
@@ -71,12 +84,13 @@ function runArchiveCli(a: StoreArgs, io: { readonly out: (l: string) => void; re
     io.err(`error: dir: ${dir} does not exist; expected a folder written by store export`);
     return 2;
   }
-  const reports = a.sub === 'export' ? exportRunArchive(root, dir) : importRunArchive(dir, root);
+  const reports = a.sub === 'export' ? exportRunArchive(root, dir, a.kinds) : importRunArchive(dir, root, a.kinds);
   for (const r of reports) for (const line of r.rejected) io.err(`left out: ${line}`);
   for (const line of archiveSummary(reports, a.sub === 'export' ? 'exported' : 'imported')) io.out(line);
   io.out(a.sub === 'export' ? `${root} -> ${dir}` : `${dir} -> ${root}`);
   // The pre-trained model and tokenizer the language runs name travel with them (io/model_archive.ts).
-  for (const [name, cached] of [['lm', languageModelDir(a.preset)], ['tokenizer', languageTokenizerDir(a.preset)]] as const) {
+  const withModel = a.kinds === undefined || a.kinds.some((k) => k.startsWith('language_'));
+  for (const [name, cached] of withModel ? ([['lm', languageModelDir(a.preset)], ['tokenizer', languageTokenizerDir(a.preset)]] as const) : []) {
     const archived = path.join(dir, 'models', name);
     const [from, to] = a.sub === 'export' ? [cached, archived] : [archived, cached];
     const status = copyModelFolder(from, to);

@@ -93,11 +93,12 @@ const runId = (v: ResultFile<unknown, unknown>): string => `${v.key}\u0000${conf
  * computed more exports the union). A store run whose configuration the archive holds with another
  * result is not written (reported as a conflict); archive lines that fail verification are
  * reported and dropped. Deterministic: compact JSON lines sorted by key, then configuration hash.
- * `written` counts runs added, `present` store runs the archive already held.
+ * `written` counts runs added, `present` store runs the archive already held. `kinds` restricts the
+ * export to those run kinds (the others' archive files are left as they are).
  */
-export function exportRunArchive(root: string, outDir: string): ArchiveKindReport[] {
+export function exportRunArchive(root: string, outDir: string, kinds?: readonly string[]): ArchiveKindReport[] {
   const reports: ArchiveKindReport[] = [];
-  for (const kind of [...new Set([...kindsUnder(root), ...archivedKinds(outDir)])].sort()) {
+  for (const kind of [...new Set([...kindsUnder(root), ...archivedKinds(outDir)])].sort().filter((k) => kinds === undefined || kinds.includes(k))) {
     const rejected: string[] = [];
     const lines = new Map<string, { text: string; contentHash: string }>();
     const archiveFile = path.join(outDir, `${kind}${ARCHIVE_SUFFIX}`);
@@ -158,12 +159,12 @@ export function checkRunArchive(dir: string): string[] {
  * Imports every `<kind>.jsonl` of `fromDir` into `root/<kind>/`: each line that verifies becomes the
  * result file the store would have written. A verified file already there with the same content hash
  * counts as present; one with another content hash is kept and the line reported as a conflict; a
- * file there that fails verification is replaced.
+ * file there that fails verification is replaced. `kinds` restricts the import to those run kinds.
  */
-export function importRunArchive(fromDir: string, root: string): ArchiveKindReport[] {
+export function importRunArchive(fromDir: string, root: string, kinds?: readonly string[]): ArchiveKindReport[] {
   if (!fs.existsSync(fromDir)) throw new Error(`archive: ${fromDir} does not exist`);
   const reports: ArchiveKindReport[] = [];
-  for (const kind of archivedKinds(fromDir)) {
+  for (const kind of archivedKinds(fromDir).filter((k) => kinds === undefined || kinds.includes(k))) {
     let written = 0;
     let present = 0;
     const { runs, rejected } = readArchiveFile(path.join(fromDir, `${kind}${ARCHIVE_SUFFIX}`), kind);

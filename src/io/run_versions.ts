@@ -5,6 +5,10 @@
  * A kind is the name of its result folder (`datasets/results/<preset>/<kind>/`).
  */
 
+/** The study's run kinds, each the name of its result folder. */
+export const RUN_KINDS = ['toy_mdl', 'toy_rl', 'toy_sft', 'language_mdl', 'language_rl', 'language_sft'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
 /**
  * Current algorithm version per run kind; kinds not listed (custom stores, tests) are version 1.
  * 2: one flat Adam/AdamW (bias corrections in float64, as PyTorch) and custom-gradient log-prob,

@@ -11,11 +11,18 @@ describe('store command: arguments', () => {
     assert.deepEqual(parseStoreArgs(['export', '--preset', 'laptop', '--dir', 'x']), { sub: 'export', preset: 'laptop', keepDays: 7, remove: false, dir: 'x' });
     assert.equal(parseStoreArgs(['import', '--preset', 'smoke']).dir, undefined);
     assert.equal(parseStoreArgs(['gc', '--preset', 'smoke', '--keep-days', '2', '--delete']).keepDays, 2);
+    assert.deepEqual(parseStoreArgs(['export', '--preset', 'laptop', '--kinds', 'language_rl,language_mdl']).kinds, ['language_rl', 'language_mdl']);
+    assert.equal(parseStoreArgs(['export', '--preset', 'laptop']).kinds, undefined);
   });
 
   it('bad input is one line naming the field and what is allowed', () => {
     assert.throws(() => parseStoreArgs(['pack']), { message: 'store: "pack" is not allowed; expected gc, ls, export, import' });
-    assert.throws(() => parseStoreArgs(['export', '--preset', 'laptop', '--delete']), { message: 'store export: "--delete" is not allowed; expected --preset P, --dir D' });
+    assert.throws(() => parseStoreArgs(['export', '--preset', 'laptop', '--delete']), { message: 'store export: "--delete" is not allowed; expected --preset P, --dir D, --kinds K[,K]' });
+    assert.throws(() => parseStoreArgs(['export', '--preset', 'laptop', '--kinds', 'language_rl,toy_ppo']), {
+      message: 'kinds: "toy_ppo" is not allowed; expected a comma-separated list of toy_mdl, toy_rl, toy_sft, language_mdl, language_rl, language_sft',
+    });
+    assert.throws(() => parseStoreArgs(['import', '--preset', 'laptop', '--kinds', 'toy_rl,toy_rl']), { message: /^kinds: "toy_rl,toy_rl" names a kind twice/ });
+    assert.throws(() => parseStoreArgs(['gc', '--preset', 'laptop', '--kinds', 'toy_rl']), { message: /^store gc: "--kinds" is not allowed/ });
     assert.throws(() => parseStoreArgs(['gc', '--preset', 'laptop', '--dir', 'x']), { message: 'store gc: "--dir" is not allowed; expected --preset P, --keep-days N, --delete' });
     assert.throws(() => parseStoreArgs(['import', '--dir', 'x']), { message: /^preset: missing; expected --preset \w+( \| \w+)+$/ });
   });
@@ -41,6 +48,12 @@ describe('store command: export then import through the CLI', () => {
       assert.equal(out[0], 'toy_rl: 1 exported, 0 already in the archive');
       assert.equal(out[2], `models/lm: copied ${lmDir} -> ${path.join(archive, 'models', 'lm')}`);
       assert.equal(out.length, 3); // no tokenizer cached: nothing said of it
+      // --kinds moves only the kinds named: a toy ablation in the store stays out of the archive.
+      new RunStore(path.join(datasets, 'results', 'smoke', 'toy_mdl'), { kind: 'toy_mdl', backend: () => 'cpu' }).put('task1/t/seed0', { task: 1 }, { bits: 3 }, 10);
+      out.length = 0;
+      assert.equal(await runStoreCli(['export', '--preset', 'smoke', '--dir', archive, '--kinds', 'toy_rl'], io), 0);
+      assert.deepEqual(out, ['toy_rl: 0 exported, 1 already in the archive', `${path.join(datasets, 'results', 'smoke')} -> ${archive}`]);
+      assert.equal(fs.existsSync(path.join(archive, 'toy_mdl.jsonl')), false);
       fs.rmSync(path.join(datasets, 'results'), { recursive: true });
       fs.rmSync(path.join(datasets, 'models'), { recursive: true });
       out.length = 0;
