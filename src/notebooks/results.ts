@@ -66,7 +66,7 @@ export async function writeLanguageResultsParagraph(preset: string, readmePath: 
   const problem = loaded && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, storedLanguageRlModels(params.preset)) : undefined;
   if (problem) throw new ConfigError(`${problem}; the README paragraph is left as it is`);
   const paragraph = loaded
-    ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability }, loaded.runMs)
+    ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability }, loaded.runMs, loaded.modelSha256)
     : `Not generated yet: no pre-trained language model is cached for the \`${params.preset}\` preset; run notebooks 05-08 (or the language grid commands) at that preset, then \`npm run results -- --preset ${params.preset}\`.`;
   const text = fs.readFileSync(readmePath, 'utf8');
   fs.writeFileSync(readmePath, replaceBetweenMarkers(text, paragraph, LANGUAGE_RESULTS_START, LANGUAGE_RESULTS_END));

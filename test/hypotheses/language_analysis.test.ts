@@ -94,6 +94,10 @@ describe('language results paragraph', () => {
     assert.match(text, /4 of 4 RL runs learned the task by the strict filter/);
     assert.match(text, /At p = 0, 4 of 4 runs \(100 %\) learned the task by the strict filter; the goal of at least 80 % is met\./);
     assert.ok(text.includes(a.verdicts.h1));
+    assert.match(text, /^At the `laptop` preset: 4 language tasks;/m);
+    // With the model's weights hash, the paragraph names the lineage its runs are of.
+    const named = languageResultsParagraph(a, 'laptop', partial, undefined, undefined, 'f78bb0f9905054bad7979d3343e7b888a19fd93e8eb2d13a1fef198fd207bed3');
+    assert.match(named, /^At the `laptop` preset, on the pre-trained model with weights `f78bb0f99050…`: 4 language tasks;/m);
   });
 });
 
