@@ -4,7 +4,8 @@
  * and writes the README's synthetic results paragraph between its markers; likewise the language
  * paragraph (src/hypotheses/language_analysis.ts) between the language markers. Missing runs are named
  * in the paragraph's first line, so a partial store never passes for a finished one. `--only` writes one
- * of the two paragraphs and leaves the other's text as it is.
+ * of the two paragraphs and leaves the other's text as it is. `--model <sha256 prefix>` (with `--only
+ * language`) writes the paragraph of another stored model lineage than the cached model's.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -19,7 +20,7 @@ import { initBackend } from '../backend';
 import { analyseLanguage } from '../hypotheses/language_analysis';
 import { LANGUAGE_RESULTS_END, LANGUAGE_RESULTS_START, languageResultsParagraph } from '../hypotheses/language_results_report';
 import { LANGUAGE_HYPOTHESES_PARAMS } from '../study/language_hypotheses_schema';
-import { loadLanguageRuns, otherModelProblem, storedLanguageRlModels } from '../study/language_runs';
+import { loadLanguageRuns, otherModelProblem, resolveLineage, storedLanguageRlModels } from '../study/language_runs';
 import { ConfigError, oneOf } from '../util/assert';
 
 /** One line on the runs a paragraph rests on, naming what is missing. */
@@ -57,13 +58,16 @@ export function writeResultsParagraph(preset: string, readmePath: string): strin
 /**
  * Builds the language paragraph of `preset` (the declared analysis of notebook 08 on the stored runs;
  * nothing is trained) and writes it between the language markers of `readmePath`; returns it.
+ * `model`, a prefix of a stored model's weights sha256, reads that lineage's runs instead of the
+ * cached model's (results/README.md).
  */
-export async function writeLanguageResultsParagraph(preset: string, readmePath: string): Promise<string> {
+export async function writeLanguageResultsParagraph(preset: string, readmePath: string, model?: string): Promise<string> {
   const params = resolveParams(LANGUAGE_HYPOTHESES_PARAMS, { preset: oneOf('preset', preset, PRESET_NAMES), env: {} });
   await initBackend();
-  const loaded = await loadLanguageRuns(params);
+  const lineage = model === undefined ? undefined : resolveLineage(model, storedLanguageRlModels(params.preset));
+  const loaded = await loadLanguageRuns(params, lineage);
   // Never replace a paragraph with an empty one because the cached model is not the runs' model.
-  const problem = loaded && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, storedLanguageRlModels(params.preset)) : undefined;
+  const problem = loaded && lineage === undefined && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, storedLanguageRlModels(params.preset)) : undefined;
   if (problem) throw new ConfigError(`${problem}; the README paragraph is left as it is`);
   const paragraph = loaded
     ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability }, loaded.runMs, loaded.modelSha256)
@@ -80,18 +84,21 @@ async function main(argv: readonly string[]): Promise<void> {
   let preset = 'laptop';
   let readme = path.join(repoRoot(), 'README.md');
   let only: (typeof RESULT_HALVES)[number] | undefined;
+  let model: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--preset') preset = argv[++i];
     else if (argv[i] === '--readme') readme = argv[++i];
     else if (argv[i] === '--only') only = oneOf('--only', argv[++i], RESULT_HALVES);
-    else throw new ConfigError(`${argv[i]}: unknown flag; expected --preset <smoke|laptop|paper>, --readme <path> or --only <${RESULT_HALVES.join('|')}>`);
+    else if (argv[i] === '--model') model = argv[++i] ?? '';
+    else throw new ConfigError(`${argv[i]}: unknown flag; expected --preset <smoke|laptop|paper>, --readme <path>, --only <${RESULT_HALVES.join('|')}> or --model <weights sha256 prefix>`);
   }
+  if (model !== undefined && only !== 'language') throw new ConfigError('--model: names a language model lineage; expected it with --only language');
   if (!fs.existsSync(readme)) throw new ConfigError(`--readme: ${readme} does not exist; expected the README to write the paragraph into`);
   // The backend first: a stored run's identity names the backend it was computed on, and before
   // initBackend tfjs reports its default ('cpu'), under which no run of the native backend is found.
   await initBackend();
   if (only !== 'language') console.log(writeResultsParagraph(preset, readme));
-  if (only !== 'synthetic') console.log(await writeLanguageResultsParagraph(preset, readme));
+  if (only !== 'synthetic') console.log(await writeLanguageResultsParagraph(preset, readme, model));
 }
 
 if (require.main === module) {

@@ -11,30 +11,62 @@ import type { LanguageCoverage, LanguageRunMs } from '../hypotheses/language_res
 import type { LanguageInputs } from '../hypotheses/language_analysis';
 import { sftRunOf, type TaskExtractabilityRow } from '../hypotheses/runs';
 import type { FinetuneResult } from '../sft/classifier_finetune';
-import { languageExtractabilityTable, languageMdlCells, languageMdlStore } from './extractability/language/grid';
+import type { GridCell } from '../io/run_store';
+import { ConfigError } from '../util/assert';
+import { languageExtractabilityTable, languageMdlCellKey, languageMdlCells, languageMdlStore } from './extractability/language/grid';
 import type { LanguageMdlCellConfig, LanguageMdlCellResult } from './extractability/language/probe';
 import { randomInitInputs } from './extractability/language/random_init';
 import { randomInitMdlCells } from './extractability/language/random_control';
 import type { LanguageHypothesesParamValues } from './language_hypotheses_schema';
 import { languageModelDir, loadOrTrainLanguageModel } from './pretraining/model';
-import { weightsSha256 } from './pretraining/model_inputs';
+import { weightsSha256, type LanguageModelIdentity } from './pretraining/model_inputs';
 import { languageRlCells, languageRlStore } from './rl/language/grid';
 import type { LanguageRlConfig, LanguageRlResult } from './rl/language/run';
-import { languageSftCells, languageSftStore } from './sft/language/grid';
+import { languageSftCells, languageSftKey, languageSftStore } from './sft/language/grid';
 import type { LanguageSftConfig } from './sft/language/run';
 
-/** The loaded inputs of the language analysis with the coverage of each grid, or null when the preset has no cached model. */
-export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; runMs: LanguageRunMs; randomInitExtractability: TaskExtractabilityRow[]; modelSha256: string } | null> {
+/**
+ * `cells` as cells of another model lineage: the pre-trained model's weights hash replaced by
+ * `weightsSha256`, and the key recomputed by `keyOf` where the key names the model. For the runs of
+ * a model that is not cached but shares the cached one's tokenizer, corpus and architecture (a
+ * round-off replicate pre-trained on another CPU: results/README.md).
+ */
+export function asLineage<C extends { readonly lm: LanguageModelIdentity }>(cells: readonly GridCell<C>[], weightsSha256: string, keyOf?: (config: C) => string): GridCell<C>[] {
+  return cells.map((c) => {
+    const config = { ...c.config, lm: { ...c.config.lm, weightsSha256 } };
+    return { key: keyOf ? keyOf(config) : c.key, config };
+  });
+}
+
+/**
+ * The full weights hash of the stored lineage that `prefix` (at least 6 hex digits) starts, among the
+ * models the stored RL runs name; a one-line ConfigError naming them otherwise.
+ */
+export function resolveLineage(prefix: string, stored: ReadonlyMap<string, number>): string {
+  const named = [...stored.keys()].sort().map((sha) => `${sha.slice(0, 12)} (${stored.get(sha)} RL runs)`).join(', ') || 'none';
+  if (!/^[0-9a-f]{6,64}$/.test(prefix)) throw new ConfigError(`--model: ${JSON.stringify(prefix)} is not allowed; expected 6 to 64 lowercase hex digits of a stored model's weights sha256: ${named}`);
+  const hits = [...stored.keys()].filter((sha) => sha.startsWith(prefix));
+  if (hits.length !== 1) throw new ConfigError(`--model: ${prefix} ${hits.length === 0 ? 'names no' : 'names more than one'} model of the stored language RL runs; expected one of ${named}`);
+  return hits[0];
+}
+
+/**
+ * The loaded inputs of the language analysis with the coverage of each grid, or null when the preset
+ * has no cached model. `lineage` (a full weights sha256) reads the runs of that model instead of the
+ * cached one's (`asLineage`); the cached model still gives the tokenizer, corpus and architecture.
+ */
+export async function loadLanguageRuns(p: LanguageHypothesesParamValues, lineage?: string): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; runMs: LanguageRunMs; randomInitExtractability: TaskExtractabilityRow[]; modelSha256: string } | null> {
   if (p.lm.hfModelDir === null && !fs.existsSync(path.join(languageModelDir(p.preset), MANIFEST_FILE))) return null;
   const lm = await loadOrTrainLanguageModel(p);
   const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
   try {
-    const mdl = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(languageMdlCells(p, lm));
+    const ofLineage = <C extends { readonly lm: LanguageModelIdentity }>(cells: GridCell<C>[], keyOf?: (config: C) => string) => (lineage === undefined ? cells : asLineage(cells, lineage, keyOf));
+    const mdl = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(ofLineage(languageMdlCells(p, lm), languageMdlCellKey));
     const randomCells = p.languageMdl.models.includes('random') ? randomInitMdlCells(p, control) : [];
     const random = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(randomCells);
-    const rlCells = languageRlCells(p, lm);
+    const rlCells = ofLineage(languageRlCells(p, lm));
     const rl = languageRlStore(p.preset).loadExisting<LanguageRlConfig, LanguageRlResult>(rlCells);
-    const sftCells = languageSftCells(p, lm);
+    const sftCells = ofLineage(languageSftCells(p, lm), languageSftKey);
     const sft = languageSftStore(p.preset).loadExisting<LanguageSftConfig, FinetuneResult>(sftCells);
     const count = (found: number, total: number) => ({ found, total });
     const ms = (runs: readonly { readonly wallMs: number }[]) => runs.reduce((a, r) => a + r.wallMs, 0);
@@ -52,7 +84,7 @@ export async function loadLanguageRuns(p: LanguageHypothesesParamValues): Promis
         SFT: count(sft.runs.length, sftCells.length),
       },
       runMs: { MDL: ms(mdl.runs), 'random-init MDL': ms(random.runs), RL: ms(rl.runs), SFT: ms(sft.runs) },
-      modelSha256: weightsSha256(lm.model),
+      modelSha256: lineage ?? weightsSha256(lm.model),
     };
   } finally {
     control.model.dispose();
