@@ -3,7 +3,7 @@
  * (language_analysis.ts), never typed: the text between `<!-- results:language:start -->` and
  * `<!-- results:language:end -->`. Pure: src/notebooks/results.ts loads the runs and writes the file.
  */
-import type { LanguageAnalysis, LanguageTestId } from './language_analysis';
+import type { LanguageAnalysis, LanguagePlanRow, LanguageTestId } from './language_analysis';
 import { STRICT_PASS_GOAL_AT_P0, type StrictPassAtP0 } from './language_filters';
 import { randomInitControlLine } from './random_init_control';
 import type { TaskExtractabilityRow } from './runs';
@@ -95,10 +95,39 @@ export function languageH2PerTaskLine(a: Pick<LanguageAnalysis, 'h2PerTaskStrict
   return `H2 per task (strict-filter runs; Spearman's rho of the rate against the t-only score, number of runs): ${entries}; the t-only score rose with the rate in ${rose} of ${rows.length} tasks, fell in ${fell}${flat > 0 ? `, and gave no rho in ${flat} (fewer than 3 runs or a constant score)` : ''}.`;
 }
 
+/** Another model lineage of the store, analysed like the main one (src/study/language_runs.ts `asLineage`). */
+export interface OtherLineage {
+  /** sha256 of that pre-trained model's weights. */
+  readonly modelSha256: string;
+  readonly analysis: Pick<LanguageAnalysis, 'table' | 'h1Points'>;
+  readonly coverage: LanguageCoverage;
+}
+
+/**
+ * One line per other model lineage in the store (same tokenizer, corpus and architecture, other
+ * weights: a round-off replicate pre-trained on another CPU): its runs, its primary H1 test, and
+ * how far its relative extractabilities lie from the main lineage's (the largest relative difference
+ * over the tasks both have). Says whether the primary H1 test answers the same on both at `alpha`.
+ */
+export function otherLineageLine(main: Pick<LanguageAnalysis, 'table' | 'h1Points'>, other: OtherLineage, alpha = 0.05): string {
+  const h1 = (a: Pick<LanguageAnalysis, 'table'>) => a.table.find((r) => r.test === 'lang-h1-p0-strict');
+  const o = h1(other.analysis);
+  const m = h1(main);
+  const runs = (['MDL', 'RL', 'SFT'] as const).map((k) => `${other.coverage[k].found} of ${other.coverage[k].total} ${k}`).join(', ');
+  const mainRel = new Map(main.h1Points.map((p) => [p.task, p.relMdl]));
+  const shared = other.analysis.h1Points.filter((p) => mainRel.has(p.task) && p.relMdl > 0 && (mainRel.get(p.task) as number) > 0);
+  const spread = shared.length === 0 ? '' : `; its MDL(s)/MDL(t) differs from this model's by at most ${formatStat(100 * Math.max(...shared.map((p) => Math.abs(p.relMdl / (mainRel.get(p.task) as number) - 1))))} % over the ${shared.length} tasks`;
+  const tested = (r: LanguagePlanRow | undefined): r is LanguagePlanRow => r !== undefined && Number.isFinite(r['p (raw)']);
+  const test = tested(o) ? `the primary H1 test gives rho = ${formatStat(o.statistic)} over ${o.n} tasks, exact p = ${formatStat(o['p (raw)'])}, Holm-adjusted p = ${formatStat(o['p (Holm)'])}` : 'the primary H1 test could not be run on its runs';
+  const same = tested(o) && tested(m) ? `; at level ${alpha} the two lineages ${o['p (Holm)'] <= alpha === m['p (Holm)'] <= alpha ? 'answer H1 the same' : 'answer H1 differently'}` : '';
+  return `Other model lineage in the store (not in the study): the pre-trained model with weights \`${other.modelSha256.slice(0, 12)}…\` (same tokenizer, corpus and architecture; ${runs} runs): ${test}${spread}${same}.`;
+}
+
 /**
  * The paragraph for `preset`: coverage, the filters' counts, the primary tests and their verdicts, the
  * H1 points, the control and the secondary tests. `modelSha256`, the sha256 of the pre-trained model's
- * weights that every run names, says which model lineage the numbers are of (results/README.md).
+ * weights that every run names, says which model lineage the numbers are of (results/README.md);
+ * `others`, the other lineages in the store, get one line each (`otherLineageLine`).
  */
 export function languageResultsParagraph(
   a: LanguageAnalysis,
@@ -107,6 +136,7 @@ export function languageResultsParagraph(
   control?: { readonly random: readonly TaskExtractabilityRow[]; readonly pretrained: readonly TaskExtractabilityRow[] },
   runMs?: LanguageRunMs,
   modelSha256?: string,
+  others: readonly OtherLineage[] = [],
 ): string {
   const model = modelSha256 === undefined ? '' : `, on the pre-trained model with weights \`${modelSha256.slice(0, 12)}…\``;
   return [
@@ -121,6 +151,7 @@ export function languageResultsParagraph(
     languageH1PointsLine(a),
     ...(control ? [randomInitControlLine(control.pretrained, control.random)] : []),
     languageSecondaryTestsLine(a),
+    ...others.map((o) => otherLineageLine(a, o)),
     ...(runMs ? [languageComputeLine(coverage, runMs)] : []),
   ].join('\n');
 }

@@ -18,7 +18,7 @@ import { resolveParams } from '../study/params/resolve';
 import { repoRoot } from '../io/paths';
 import { initBackend } from '../backend';
 import { analyseLanguage } from '../hypotheses/language_analysis';
-import { LANGUAGE_RESULTS_END, LANGUAGE_RESULTS_START, languageResultsParagraph } from '../hypotheses/language_results_report';
+import { LANGUAGE_RESULTS_END, LANGUAGE_RESULTS_START, languageResultsParagraph, type OtherLineage } from '../hypotheses/language_results_report';
 import { LANGUAGE_HYPOTHESES_PARAMS } from '../study/language_hypotheses_schema';
 import { loadLanguageRuns, otherModelProblem, resolveLineage, storedLanguageRlModels } from '../study/language_runs';
 import { ConfigError, oneOf } from '../util/assert';
@@ -69,8 +69,17 @@ export async function writeLanguageResultsParagraph(preset: string, readmePath: 
   // Never replace a paragraph with an empty one because the cached model is not the runs' model.
   const problem = loaded && lineage === undefined && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, storedLanguageRlModels(params.preset)) : undefined;
   if (problem) throw new ConfigError(`${problem}; the README paragraph is left as it is`);
+  // The other lineages in the store, each read under its own weights hash: one line each.
+  const others: OtherLineage[] = [];
+  if (loaded) {
+    for (const sha of [...storedLanguageRlModels(params.preset).keys()].sort()) {
+      if (sha === loaded.modelSha256) continue;
+      const other = await loadLanguageRuns(params, sha);
+      if (other) others.push({ modelSha256: sha, analysis: analyseLanguage(other.inputs), coverage: other.coverage });
+    }
+  }
   const paragraph = loaded
-    ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability }, loaded.runMs, loaded.modelSha256)
+    ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability }, loaded.runMs, loaded.modelSha256, others)
     : `Not generated yet: no pre-trained language model is cached for the \`${params.preset}\` preset; run notebooks 05-08 (or the language grid commands) at that preset, then \`npm run results -- --preset ${params.preset}\`.`;
   const text = fs.readFileSync(readmePath, 'utf8');
   fs.writeFileSync(readmePath, replaceBetweenMarkers(text, paragraph, LANGUAGE_RESULTS_START, LANGUAGE_RESULTS_END));

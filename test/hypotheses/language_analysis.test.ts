@@ -197,3 +197,24 @@ describe('language H1 points and secondary tests in the paragraph', () => {
     assert.equal(languageSecondaryTestsLine({ table: languagePlanTable([]) }), 'Secondary tests: none could be run on these runs.');
   });
 });
+
+describe('other model lineage line', () => {
+  const row = (pRaw: number, pHolm: number, rho: number, n: number) => ({ role: 'primary', hypothesis: 'H1', test: 'lang-h1-p0-strict' as const, runs: 'strict', statistic: rho, n, 'p (raw)': pRaw, 'p (Holm)': pHolm, method: 'exact' });
+  const point = (task: number, relMdl: number) => ({ task, relMdl, rlUse: 0.5, rlSeeds: 3, sftUse: null, sftSeeds: 0 });
+  const coverage = { MDL: { found: 6, total: 6 }, 'random-init MDL': { found: 0, total: 2 }, RL: { found: 4, total: 9 }, SFT: { found: 0, total: 9 } };
+
+  it('gives the other lineage\'s runs, its primary H1 test and the largest relative difference of MDL(s)/MDL(t) (hand-worked)', async () => {
+    const { otherLineageLine } = await import('../../src/hypotheses/language_results_report');
+    const main = { table: [row(0.004, 0.008, 0.9, 5)], h1Points: [point(1, 2), point(2, 0.5), point(3, 1)] };
+    // Task 1: 2.2 / 2 - 1 = 10 %; task 2: 0.45 / 0.5 - 1 = -10 % (|.| the same); task 3: 1.05 / 1 - 1 = 5 %; task 4 only in the other: left out.
+    const other = { modelSha256: 'c'.repeat(64), coverage, analysis: { table: [row(0.1, 0.2, 0.5, 4)], h1Points: [point(1, 2.2), point(2, 0.45), point(3, 1.05), point(4, 3)] } };
+    assert.equal(
+      otherLineageLine(main, other),
+      'Other model lineage in the store (not in the study): the pre-trained model with weights `cccccccccccc…` (same tokenizer, corpus and architecture; 6 of 6 MDL, 4 of 9 RL, 0 of 9 SFT runs): the primary H1 test gives rho = 0.5 over 4 tasks, exact p = 0.1, Holm-adjusted p = 0.2; its MDL(s)/MDL(t) differs from this model\'s by at most 10 % over the 3 tasks; at level 0.05 the two lineages answer H1 differently.',
+    );
+    const same = { ...other, analysis: { ...other.analysis, table: [row(0.01, 0.02, 0.8, 4)] } };
+    assert.match(otherLineageLine(main, same), /the two lineages answer H1 the same\.$/);
+    const untested = { ...other, analysis: { table: [], h1Points: [] } };
+    assert.match(otherLineageLine(main, untested), /: the primary H1 test could not be run on its runs\.$/);
+  });
+});
