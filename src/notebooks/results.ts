@@ -75,7 +75,8 @@ export async function writeLanguageResultsParagraph(preset: string, readmePath: 
     for (const sha of [...storedLanguageRlModels(params.preset).keys()].sort()) {
       if (sha === loaded.modelSha256) continue;
       const other = await loadLanguageRuns(params, sha);
-      if (other) others.push({ modelSha256: sha, analysis: analyseLanguage(other.inputs), coverage: other.coverage });
+      // Runs of another architecture, tokenizer or configuration are not this grid's cells: no line.
+      if (other && other.coverage.RL.found > 0) others.push({ modelSha256: sha, analysis: analyseLanguage(other.inputs), coverage: other.coverage });
     }
   }
   const paragraph = loaded
