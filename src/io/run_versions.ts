@@ -14,7 +14,7 @@ export type RunKind = (typeof RUN_KINDS)[number];
  * 2: one flat Adam/AdamW (bias corrections in float64, as PyTorch) and custom-gradient log-prob,
  * entropy, LayerNorm and GELU heads: the same maths, different float32 round-off.
  */
-export const RUN_ALGORITHM_VERSIONS: Readonly<Record<string, number>> = {
+export const RUN_ALGORITHM_VERSIONS: Readonly<Record<RunKind, number>> = {
   toy_mdl: 2,
   toy_rl: 2,
   toy_sft: 2,
@@ -25,5 +25,5 @@ export const RUN_ALGORITHM_VERSIONS: Readonly<Record<string, number>> = {
 
 /** The algorithm version of run kind `kind`. */
 export function algorithmVersion(kind: string): number {
-  return Object.prototype.hasOwnProperty.call(RUN_ALGORITHM_VERSIONS, kind) ? RUN_ALGORITHM_VERSIONS[kind] : 1;
+  return Object.prototype.hasOwnProperty.call(RUN_ALGORITHM_VERSIONS, kind) ? RUN_ALGORITHM_VERSIONS[kind as RunKind] : 1;
 }

@@ -64,15 +64,17 @@ export function writeResultsParagraph(preset: string, readmePath: string): strin
 export async function writeLanguageResultsParagraph(preset: string, readmePath: string, model?: string): Promise<string> {
   const params = resolveParams(LANGUAGE_HYPOTHESES_PARAMS, { preset: oneOf('preset', preset, PRESET_NAMES), env: {} });
   await initBackend();
-  const lineage = model === undefined ? undefined : resolveLineage(model, storedLanguageRlModels(params.preset));
+  // Reads every stored RL result once: the lineages it names serve --model, the guard and the other-lineage lines.
+  const stored = storedLanguageRlModels(params.preset);
+  const lineage = model === undefined ? undefined : resolveLineage(model, stored);
   const loaded = await loadLanguageRuns(params, lineage);
   // Never replace a paragraph with an empty one because the cached model is not the runs' model.
-  const problem = loaded && lineage === undefined && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, storedLanguageRlModels(params.preset)) : undefined;
+  const problem = loaded && lineage === undefined && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, stored) : undefined;
   if (problem) throw new ConfigError(`${problem}; the README paragraph is left as it is`);
   // The other lineages in the store, each read under its own weights hash: one line each.
   const others: OtherLineage[] = [];
   if (loaded) {
-    for (const sha of [...storedLanguageRlModels(params.preset).keys()].sort()) {
+    for (const sha of [...stored.keys()].sort()) {
       if (sha === loaded.modelSha256) continue;
       const other = await loadLanguageRuns(params, sha);
       // Runs of another architecture, tokenizer or configuration are not this grid's cells: no line.

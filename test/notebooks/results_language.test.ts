@@ -32,6 +32,18 @@ describe('npm run results (language)', () => {
   const runResults = (args: readonly string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot(), 'src', 'notebooks', 'results.ts'), '--preset', 'smoke', ...args], { env: { ...process.env, STUDY_DATASETS_DIR: tmp }, encoding: 'utf8' });
 
+  it('--model is one line and exit 2 without --only language, or when no stored lineage starts with it', () => {
+    const readme = path.join(tmp, 'README-model.md');
+    fs.writeFileSync(readme, `${LANGUAGE_RESULTS_START}\nkept\n${LANGUAGE_RESULTS_END}\n`);
+    const alone = runResults(['--readme', readme, '--model', '2a636a']);
+    assert.equal(alone.status, 2);
+    assert.equal(alone.stderr.trim(), '--model: names a language model lineage; expected it with --only language');
+    const none = runResults(['--readme', readme, '--only', 'language', '--model', '2a636a']);
+    assert.equal(none.status, 2);
+    assert.equal(none.stderr.trim(), '--model: 2a636a names no model of the stored language RL runs; expected one of none');
+    assert.equal(fs.readFileSync(readme, 'utf8'), `${LANGUAGE_RESULTS_START}\nkept\n${LANGUAGE_RESULTS_END}\n`);
+  });
+
   it('--only language rewrites the language paragraph and leaves the synthetic one as it was', () => {
     const readme = path.join(tmp, 'README-only.md');
     fs.writeFileSync(readme, `${RESULTS_START}\nsynthetic text kept\n${RESULTS_END}\n${LANGUAGE_RESULTS_START}\nold language text\n${LANGUAGE_RESULTS_END}\n`);
