@@ -20,7 +20,7 @@ import { initBackend } from '../backend';
 import { analyseLanguage } from '../hypotheses/language_analysis';
 import { LANGUAGE_RESULTS_END, LANGUAGE_RESULTS_START, languageResultsParagraph, type OtherLineage } from '../hypotheses/language_results_report';
 import { LANGUAGE_HYPOTHESES_PARAMS } from '../study/language_hypotheses_schema';
-import { loadLanguageRuns, otherModelProblem, resolveLineage, storedLanguageRlModels } from '../study/language_runs';
+import { otherModelProblem, resolveLineage, storedLanguageRlModels, withLanguageRuns } from '../study/language_runs';
 import { ConfigError, oneOf } from '../util/assert';
 
 /** One line on the runs a paragraph rests on, naming what is missing. */
@@ -67,20 +67,23 @@ export async function writeLanguageResultsParagraph(preset: string, readmePath: 
   // Reads every stored RL result once: the lineages it names serve --model, the guard and the other-lineage lines.
   const stored = storedLanguageRlModels(params.preset);
   const lineage = model === undefined ? undefined : resolveLineage(model, stored);
-  const loaded = await loadLanguageRuns(params, lineage);
-  // Never replace a paragraph with an empty one because the cached model is not the runs' model.
-  const problem = loaded && lineage === undefined && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, stored) : undefined;
-  if (problem) throw new ConfigError(`${problem}; the README paragraph is left as it is`);
-  // The other lineages in the store, each read under its own weights hash: one line each.
-  const others: OtherLineage[] = [];
-  if (loaded) {
+  // The model is loaded once; the other lineages in the store are each read under their own weights hash.
+  const read = await withLanguageRuns(params, (readRuns) => {
+    const loaded = readRuns(lineage);
+    // Never replace a paragraph with an empty one because the cached model is not the runs' model.
+    const problem = lineage === undefined && loaded.coverage.RL.found === 0 ? otherModelProblem(loaded.modelSha256, stored) : undefined;
+    if (problem) throw new ConfigError(`${problem}; the README paragraph is left as it is`);
+    const others: OtherLineage[] = [];
     for (const sha of [...stored.keys()].sort()) {
       if (sha === loaded.modelSha256) continue;
-      const other = await loadLanguageRuns(params, sha);
+      const other = readRuns(sha);
       // Runs of another architecture, tokenizer or configuration are not this grid's cells: no line.
-      if (other && other.coverage.RL.found > 0) others.push({ modelSha256: sha, analysis: analyseLanguage(other.inputs), coverage: other.coverage });
+      if (other.coverage.RL.found > 0) others.push({ modelSha256: sha, analysis: analyseLanguage(other.inputs), coverage: other.coverage });
     }
-  }
+    return { loaded, others };
+  });
+  const loaded = read?.loaded;
+  const others = read?.others ?? [];
   const paragraph = loaded
     ? languageResultsParagraph(analyseLanguage(loaded.inputs), params.preset, loaded.coverage, { pretrained: loaded.inputs.extractability, random: loaded.randomInitExtractability }, loaded.runMs, loaded.modelSha256, others)
     : `Not generated yet: no pre-trained language model is cached for the \`${params.preset}\` preset; run notebooks 05-08 (or the language grid commands) at that preset, then \`npm run results -- --preset ${params.preset}\`.`;

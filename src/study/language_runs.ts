@@ -50,42 +50,62 @@ export function resolveLineage(prefix: string, stored: ReadonlyMap<string, numbe
   return hits[0];
 }
 
+/** The stored runs of one model lineage, as `loadLanguageRuns` gives them. */
+export interface LanguageRuns {
+  readonly inputs: LanguageInputs;
+  readonly coverage: LanguageCoverage;
+  readonly runMs: LanguageRunMs;
+  readonly randomInitExtractability: TaskExtractabilityRow[];
+  /** The weights sha256 of the model whose runs these are. */
+  readonly modelSha256: string;
+}
+
 /**
- * The loaded inputs of the language analysis with the coverage of each grid, or null when the preset
- * has no cached model. `lineage` (a full weights sha256) reads the runs of that model instead of the
- * cached one's (`asLineage`); the cached model still gives the tokenizer, corpus and architecture.
+ * Reads stored runs with the preset's cached model loaded once: `read(lineage)` gives the inputs of
+ * the language analysis with the coverage of each grid, for the cached model's runs or, with
+ * `lineage` (a full weights sha256), for that model's (`asLineage`; the cached model still gives the
+ * tokenizer, corpus and architecture). Null, and `use` not called, when the preset has no cached
+ * model. The model and the random-init control are disposed when `use` settles.
  */
-export async function loadLanguageRuns(p: LanguageHypothesesParamValues, lineage?: string): Promise<{ inputs: LanguageInputs; coverage: LanguageCoverage; runMs: LanguageRunMs; randomInitExtractability: TaskExtractabilityRow[]; modelSha256: string } | null> {
+export async function withLanguageRuns<T>(p: LanguageHypothesesParamValues, use: (read: (lineage?: string) => LanguageRuns) => Promise<T> | T): Promise<T | null> {
   if (p.lm.hfModelDir === null && !fs.existsSync(path.join(languageModelDir(p.preset), MANIFEST_FILE))) return null;
   const lm = await loadOrTrainLanguageModel(p);
   const control = randomInitInputs(lm, p.languageMdl.randomInitSeed);
   try {
-    const ofLineage = <C extends { readonly lm: LanguageModelIdentity }>(cells: GridCell<C>[], keyOf?: (config: C) => string) => (lineage === undefined ? cells : asLineage(cells, lineage, keyOf));
-    const mdl = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(ofLineage(languageMdlCells(p, lm), languageMdlCellKey));
+    const cachedSha256 = weightsSha256(lm.model);
+    // Cells that do not depend on the lineage are built once.
     const randomCells = p.languageMdl.models.includes('random') ? randomInitMdlCells(p, control) : [];
     const random = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(randomCells);
-    const rlCells = ofLineage(languageRlCells(p, lm));
-    const rl = languageRlStore(p.preset).loadExisting<LanguageRlConfig, LanguageRlResult>(rlCells);
-    const sftCells = ofLineage(languageSftCells(p, lm), languageSftKey);
-    const sft = languageSftStore(p.preset).loadExisting<LanguageSftConfig, FinetuneResult>(sftCells);
-    const count = (found: number, total: number) => ({ found, total });
-    const ms = (runs: readonly { readonly wallMs: number }[]) => runs.reduce((a, r) => a + r.wallMs, 0);
-    return {
-      inputs: {
-        extractability: languageExtractabilityTable(mdl.runs),
-        rl: rl.runs.map((r) => ({ task: r.config.data.task, rate: r.config.data.rate, seed: r.config.seed, reused: r.reused, wallMs: r.wallMs, result: r.result })),
-        sft: sft.runs.map(sftRunOf),
-      },
-      randomInitExtractability: languageExtractabilityTable(random.runs),
-      coverage: {
-        MDL: count(mdl.runs.length, mdl.runs.length + mdl.missing.length),
-        'random-init MDL': count(random.runs.length, randomCells.length),
-        RL: count(rl.runs.length, rlCells.length),
-        SFT: count(sft.runs.length, sftCells.length),
-      },
-      runMs: { MDL: ms(mdl.runs), 'random-init MDL': ms(random.runs), RL: ms(rl.runs), SFT: ms(sft.runs) },
-      modelSha256: lineage ?? weightsSha256(lm.model),
+    const mdlCells = languageMdlCells(p, lm);
+    const rlCellsCached = languageRlCells(p, lm);
+    const sftCellsCached = languageSftCells(p, lm);
+    const read = (lineage?: string): LanguageRuns => {
+      const ofLineage = <C extends { readonly lm: LanguageModelIdentity }>(cells: GridCell<C>[], keyOf?: (config: C) => string) => (lineage === undefined ? cells : asLineage(cells, lineage, keyOf));
+      const mdl = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(ofLineage(mdlCells, languageMdlCellKey));
+      const rlCells = ofLineage(rlCellsCached);
+      const rl = languageRlStore(p.preset).loadExisting<LanguageRlConfig, LanguageRlResult>(rlCells);
+      const sftCells = ofLineage(sftCellsCached, languageSftKey);
+      const sft = languageSftStore(p.preset).loadExisting<LanguageSftConfig, FinetuneResult>(sftCells);
+      const count = (found: number, total: number) => ({ found, total });
+      const ms = (runs: readonly { readonly wallMs: number }[]) => runs.reduce((a, r) => a + r.wallMs, 0);
+      return {
+        inputs: {
+          extractability: languageExtractabilityTable(mdl.runs),
+          rl: rl.runs.map((r) => ({ task: r.config.data.task, rate: r.config.data.rate, seed: r.config.seed, reused: r.reused, wallMs: r.wallMs, result: r.result })),
+          sft: sft.runs.map(sftRunOf),
+        },
+        randomInitExtractability: languageExtractabilityTable(random.runs),
+        coverage: {
+          MDL: count(mdl.runs.length, mdl.runs.length + mdl.missing.length),
+          'random-init MDL': count(random.runs.length, randomCells.length),
+          RL: count(rl.runs.length, rlCells.length),
+          SFT: count(sft.runs.length, sftCells.length),
+        },
+        runMs: { MDL: ms(mdl.runs), 'random-init MDL': ms(random.runs), RL: ms(rl.runs), SFT: ms(sft.runs) },
+        modelSha256: lineage ?? cachedSha256,
+      };
     };
+    return await use(read);
   } finally {
     control.model.dispose();
     lm.model.dispose();
