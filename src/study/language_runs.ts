@@ -50,7 +50,7 @@ export function resolveLineage(prefix: string, stored: ReadonlyMap<string, numbe
   return hits[0];
 }
 
-/** The stored runs of one model lineage, as `loadLanguageRuns` gives them. */
+/** The stored runs of one model lineage, as `withLanguageRuns` reads them. */
 export interface LanguageRuns {
   readonly inputs: LanguageInputs;
   readonly coverage: LanguageCoverage;
