@@ -5,6 +5,7 @@
  * new positions appended to a KV cache.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededDropout } from '../tensor/dropout';
 import { appendToCache } from './kv_cache';
 import { linear, stackedLinear } from './linear';
 
@@ -158,7 +159,7 @@ function attendHeads(
   let scores = tf.mul(tf.matMul(q, keys, false, true), 1 / Math.sqrt(headDim)); // [batch, heads, seq, keyLen]
   if (bias) scores = tf.add(scores, bias);
   let probs = tf.softmax(scores); // [batch, heads, seq, keyLen]
-  if (dropout) probs = tf.dropout(probs, dropout.rate, undefined, dropout.seed);
+  if (dropout) probs = seededDropout(probs, dropout.rate, dropout.seed);
   const ctx = tf.matMul(probs, values); // [batch, heads, seq, head_dim]
   const merged =
     seqLen === 1

@@ -6,6 +6,7 @@
  * Initialisation follows HF `GPT2PreTrainedModel._init_weights`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededDropout } from '../tensor/dropout';
 import { ConfigError, checkInt, checkRange } from '../util/assert';
 import type { Rng } from '../util/rng';
 import { attentionBias, causalSelfAttention } from './attention';
@@ -249,7 +250,7 @@ function gptForward(
   }
   const dropRate = opts.training ? cfg.dropout : 0;
   if (dropRate > 0 && !rng) throw new ConfigError('rng: required when training with dropout > 0');
-  const drop = <T extends tf.Tensor>(x: T): T => (dropRate > 0 ? (tf.dropout(x, dropRate, undefined, (rng as Rng).tfSeed()) as T) : x);
+  const drop = <T extends tf.Tensor>(x: T): T => (dropRate > 0 ? seededDropout(x, dropRate, (rng as Rng).tfSeed()) : x);
   const wte = named.get('wte.weight') as tf.Variable as tf.Tensor2D;
   const wpe = named.get('wpe.weight') as tf.Variable as tf.Tensor2D;
 

@@ -8,6 +8,7 @@
  * Linear layers keep torch's [out, in] layout and names, so checkpoints line up with the references.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededDropout } from '../tensor/dropout';
 import { ConfigError, checkInt, checkRange } from '../util/assert';
 import type { Rng } from '../util/rng';
 import { oneHotFloat } from './embedding';
@@ -84,7 +85,7 @@ export class ValueHead {
       let x: tf.Tensor = hidden;
       if (training && this.dropout > 0) {
         if (!rng) throw new ConfigError('rng: required when training the value head with dropout > 0');
-        x = tf.dropout(x, this.dropout, undefined, rng.tfSeed());
+        x = seededDropout(x, this.dropout, rng.tfSeed());
       }
       return applyLinear(x, this.weight as tf.Tensor2D, this.bias as tf.Tensor1D).reshape(hidden.shape.slice(0, 2)) as tf.Tensor2D;
     });

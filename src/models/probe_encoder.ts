@@ -7,6 +7,7 @@
  * PyTorch state-dict keys of that module, so a PyTorch checkpoint loads by lookup.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededDropout } from '../tensor/dropout';
 import { ConfigError, checkInt, checkRange, oneOf } from '../util/assert';
 import type { Rng } from '../util/rng';
 import { layerNorm } from './layer_norm';
@@ -183,7 +184,7 @@ export function createProbeEncoder(cfg: ProbeEncoderConfig, rng: Rng): ProbeEnco
   let disposed = false;
 
   const drop = (x: tf.Tensor, rate: number, training: boolean): tf.Tensor =>
-    training && rate > 0 ? tf.dropout(x, rate, undefined, dropoutRng.tfSeed()) : x;
+    training && rate > 0 ? seededDropout(x, rate, dropoutRng.tfSeed()) : x;
 
   const linear = (x: tf.Tensor2D, w: tf.Variable, b: tf.Variable): tf.Tensor2D => tf.add(matMulTransposeB(x, w as tf.Tensor2D), b);
 
