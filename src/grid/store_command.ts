@@ -3,6 +3,8 @@
  * JSON-lines file per run kind in `D` (default `results/<P>/`, committed), and back into the store
  * (`src/io/run_archive.ts`), so finished runs survive a new machine and ship with the code. `--kinds`
  * moves only those run kinds (say, the language ones, leaving a store's toy ablations out of the archive).
+ * `import --replace`: a store result that conflicts with the archive (same configuration, another
+ * result) is moved to `datasets/replaced/<P>/<time>/` and the archive's imported in its place.
  *
  * `cli.ts store gc|ls --preset P`: the result files of `datasets/results/<P>/` against the cells
  * of every study grid at that preset with no overrides (`STEP_CELLS`). `gc` lists the files no
@@ -38,6 +40,8 @@ interface StoreArgs {
   readonly dir?: string;
   /** export/import: only these run kinds (default all). */
   readonly kinds?: readonly RunKind[];
+  /** import: move the store's results that conflict with the archive aside and import the archive's. */
+  readonly replace?: boolean;
 }
 
 /** Parses `store` arguments; throws one-line ConfigErrors. */
@@ -50,9 +54,11 @@ export function parseStoreArgs(args: readonly string[]): StoreArgs {
   let remove = false;
   let dir: string | undefined;
   let kinds: RunKind[] | undefined;
+  let replace = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--delete' && sub === 'gc') remove = true;
+    else if (a === '--replace' && sub === 'import') replace = true;
     else if (a === '--preset' || (a === '--keep-days' && sub === 'gc') || ((a === '--dir' || a === '--kinds') && archive)) {
       const v = rest[++i];
       if (v === undefined) throw new ConfigError(`${a.slice(2)}: missing value after ${a}`);
@@ -61,11 +67,11 @@ export function parseStoreArgs(args: readonly string[]): StoreArgs {
       else if (a === '--kinds') kinds = parseKinds(v);
       else if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) > 36500) throw new ConfigError(`keep-days: ${JSON.stringify(v)} is not allowed; expected a number of days in [0, 36500]`);
       else keepDays = Number(v);
-    } else throw new ConfigError(`store ${sub}: ${JSON.stringify(a)} is not allowed; expected --preset P${sub === 'gc' ? ', --keep-days N, --delete' : archive ? ', --dir D, --kinds K[,K]' : ''}`);
+    } else throw new ConfigError(`store ${sub}: ${JSON.stringify(a)} is not allowed; expected --preset P${sub === 'gc' ? ', --keep-days N, --delete' : sub === 'import' ? ', --dir D, --kinds K[,K], --replace' : archive ? ', --dir D, --kinds K[,K]' : ''}`);
   }
   if (preset === undefined) throw new ConfigError(`preset: missing; expected --preset ${PRESET_NAMES.join(' | ')}`);
   if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new ConfigError(`preset: '${preset}' is not allowed; expected one of ${PRESET_NAMES.join(', ')}`);
-  return { sub: sub as StoreArgs['sub'], preset, keepDays, remove, dir, ...(kinds ? { kinds } : {}) };
+  return { sub: sub as StoreArgs['sub'], preset, keepDays, remove, dir, ...(kinds ? { kinds } : {}), ...(replace ? { replace } : {}) };
 }
 
 /** `--kinds a,b`: run kinds, each one of RUN_KINDS, none twice. */
@@ -84,8 +90,11 @@ function runArchiveCli(a: StoreArgs, io: { readonly out: (l: string) => void; re
     io.err(`error: dir: ${dir} does not exist; expected a folder written by store export`);
     return 2;
   }
-  const reports = a.sub === 'export' ? exportRunArchive(root, dir, a.kinds) : importRunArchive(dir, root, a.kinds);
+  // --replace: the store's conflicting results go to datasets/replaced/<preset>/<time>/, never deleted.
+  const replaceConflictsInto = a.replace ? datasetsPath('replaced', a.preset, new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
+  const reports = a.sub === 'export' ? exportRunArchive(root, dir, a.kinds) : importRunArchive(dir, root, a.kinds, { replaceConflictsInto });
   for (const r of reports) for (const line of r.rejected) io.err(`left out: ${line}`);
+  for (const r of reports) for (const line of r.replaced ?? []) io.out(`replaced: ${line}`);
   for (const line of archiveSummary(reports, a.sub === 'export' ? 'exported' : 'imported')) io.out(line);
   io.out(a.sub === 'export' ? `${root} -> ${dir}` : `${dir} -> ${root}`);
   // The pre-trained model and tokenizer the language runs name travel with them (io/model_archive.ts).

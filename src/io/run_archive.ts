@@ -30,6 +30,19 @@ export interface ArchiveKindReport {
   readonly present: number;
   /** One line per file or line that was left out, with the reason. */
   readonly rejected: readonly string[];
+  /** Import with `replaceConflictsInto` only: one line per store result that the archive's replaced, and where it went. */
+  readonly replaced?: readonly string[];
+}
+
+/** Options of `importRunArchive`. */
+export interface ImportOptions {
+  /**
+   * A folder for the store's verified results that conflict with the archive (same configuration,
+   * another content hash; say, runs computed before a numerics change): each is moved there with its
+   * step log, keeping its path below the results root, and the archive's run is written in its place.
+   * Absent: conflicts are kept and reported (the default; nothing is moved).
+   */
+  readonly replaceConflictsInto?: string;
 }
 
 /** The store's own bytes for a result file (`writeJsonAtomic`'s layout). */
@@ -158,15 +171,17 @@ export function checkRunArchive(dir: string): string[] {
 /**
  * Imports every `<kind>.jsonl` of `fromDir` into `root/<kind>/`: each line that verifies becomes the
  * result file the store would have written. A verified file already there with the same content hash
- * counts as present; one with another content hash is kept and the line reported as a conflict; a
- * file there that fails verification is replaced. `kinds` restricts the import to those run kinds.
+ * counts as present; one with another content hash is kept and the line reported as a conflict (with
+ * `opts.replaceConflictsInto`: moved there, and the archive's written); a file there that fails
+ * verification is replaced. `kinds` restricts the import to those run kinds.
  */
-export function importRunArchive(fromDir: string, root: string, kinds?: readonly string[]): ArchiveKindReport[] {
+export function importRunArchive(fromDir: string, root: string, kinds?: readonly string[], opts: ImportOptions = {}): ArchiveKindReport[] {
   if (!fs.existsSync(fromDir)) throw new Error(`archive: ${fromDir} does not exist`);
   const reports: ArchiveKindReport[] = [];
   for (const kind of archivedKinds(fromDir).filter((k) => kinds === undefined || kinds.includes(k))) {
     let written = 0;
     let present = 0;
+    const replaced: string[] = [];
     const { runs, rejected } = readArchiveFile(path.join(fromDir, `${kind}${ARCHIVE_SUFFIX}`), kind);
     for (const { value: v, where } of runs) {
       const target = storePath(root, kind, v);
@@ -179,21 +194,33 @@ export function importRunArchive(fromDir: string, root: string, kinds?: readonly
         }
         if (existing !== undefined && lineProblem(existing, kind) === undefined) {
           const held = (existing as ResultFile<unknown, unknown>).contentHash;
-          if (held === v.contentHash) present++;
-          else rejected.push(`${where}: ${v.key} conflicts with ${path.relative(root, target)} (same configuration, other result: content hash ${held.slice(0, 12)} kept, ${v.contentHash.slice(0, 12)} not imported)`);
-          continue;
+          if (held === v.contentHash) {
+            present++;
+            continue;
+          }
+          if (opts.replaceConflictsInto === undefined) {
+            rejected.push(`${where}: ${v.key} conflicts with ${path.relative(root, target)} (same configuration, other result: content hash ${held.slice(0, 12)} kept, ${v.contentHash.slice(0, 12)} not imported)`);
+            continue;
+          }
+          // Nothing computed is lost: the store's result and its step log move aside, then the archive's is written.
+          const movedTo = path.join(opts.replaceConflictsInto, path.relative(root, target));
+          fs.mkdirSync(path.dirname(movedTo), { recursive: true });
+          const stepLog = target.replace(/\.json$/, '.steps.jsonl');
+          if (fs.existsSync(stepLog)) fs.renameSync(stepLog, movedTo.replace(/\.json$/, '.steps.jsonl'));
+          fs.renameSync(target, movedTo);
+          replaced.push(`${v.key}: content hash ${held.slice(0, 12)} moved to ${movedTo}, ${v.contentHash.slice(0, 12)} imported`);
         }
       }
       writeFileAtomic(target, resultFileText(v));
       written++;
     }
-    reports.push({ kind, written, present, rejected });
+    reports.push({ kind, written, present, rejected, ...(opts.replaceConflictsInto === undefined ? {} : { replaced }) });
   }
   return reports;
 }
 
 /** One line per kind: `kind: N exported|imported, M already in the archive|store, K left out`. */
 export function archiveSummary(reports: readonly ArchiveKindReport[], verb: 'exported' | 'imported'): string[] {
-  return reports.map((r) => `${r.kind}: ${r.written} ${verb}, ${r.present} already ${verb === 'imported' ? 'in the store' : 'in the archive'}${r.rejected.length > 0 ? `, ${r.rejected.length} left out` : ''}`);
+  return reports.map((r) => `${r.kind}: ${r.written} ${verb}${r.replaced && r.replaced.length > 0 ? ` (${r.replaced.length} of them replacing the store's conflicting runs, moved aside)` : ''}, ${r.present} already ${verb === 'imported' ? 'in the store' : 'in the archive'}${r.rejected.length > 0 ? `, ${r.rejected.length} left out` : ''}`);
 }
 

@@ -13,6 +13,8 @@ describe('store command: arguments', () => {
     assert.equal(parseStoreArgs(['gc', '--preset', 'smoke', '--keep-days', '2', '--delete']).keepDays, 2);
     assert.deepEqual(parseStoreArgs(['export', '--preset', 'laptop', '--kinds', 'language_rl,language_mdl']).kinds, ['language_rl', 'language_mdl']);
     assert.equal(parseStoreArgs(['export', '--preset', 'laptop']).kinds, undefined);
+    assert.equal(parseStoreArgs(['import', '--preset', 'laptop', '--replace']).replace, true);
+    assert.equal(parseStoreArgs(['import', '--preset', 'laptop']).replace, undefined);
   });
 
   it('bad input is one line naming the field and what is allowed', () => {
@@ -23,6 +25,8 @@ describe('store command: arguments', () => {
     });
     assert.throws(() => parseStoreArgs(['import', '--preset', 'laptop', '--kinds', 'toy_rl,toy_rl']), { message: /^kinds: "toy_rl,toy_rl" names a kind twice/ });
     assert.throws(() => parseStoreArgs(['gc', '--preset', 'laptop', '--kinds', 'toy_rl']), { message: /^store gc: "--kinds" is not allowed/ });
+    assert.throws(() => parseStoreArgs(['export', '--preset', 'laptop', '--replace']), { message: 'store export: "--replace" is not allowed; expected --preset P, --dir D, --kinds K[,K]' });
+    assert.throws(() => parseStoreArgs(['import', '--preset', 'laptop', '--force']), { message: 'store import: "--force" is not allowed; expected --preset P, --dir D, --kinds K[,K], --replace' });
     assert.throws(() => parseStoreArgs(['gc', '--preset', 'laptop', '--dir', 'x']), { message: 'store gc: "--dir" is not allowed; expected --preset P, --keep-days N, --delete' });
     assert.throws(() => parseStoreArgs(['import', '--dir', 'x']), { message: /^preset: missing; expected --preset \w+( \| \w+)+$/ });
   });
@@ -70,6 +74,19 @@ describe('store command: export then import through the CLI', () => {
       err.length = 0;
       assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', path.join(datasets, 'nowhere')], io), 2);
       assert.match(err[0], /^error: dir: .*nowhere does not exist; expected a folder written by store export$/);
+      // A run of the same configuration with another result: a conflict, kept; with --replace, moved aside.
+      const rlStore = new RunStore(path.join(datasets, 'results', 'smoke', 'toy_rl'), { kind: 'toy_rl', backend: () => 'cpu' });
+      fs.rmSync(rlStore.entries()[0].file);
+      rlStore.put('task1/rate0/seed0', { task: 1 }, { ok: false }, 10);
+      [out.length, err.length] = [0, 0];
+      assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', archive, '--kinds', 'toy_rl'], io), 1);
+      assert.match(err[0], /^left out: toy_rl\.jsonl:1: task1\/rate0\/seed0 conflicts with /);
+      [out.length, err.length] = [0, 0];
+      assert.equal(await runStoreCli(['import', '--preset', 'smoke', '--dir', archive, '--kinds', 'toy_rl', '--replace'], io), 0);
+      assert.deepEqual(err, []);
+      assert.match(out[0], new RegExp(`^replaced: task1/rate0/seed0: content hash [0-9a-f]{12} moved to ${path.join(datasets, 'replaced', 'smoke')}/[0-9T-]+Z/toy_rl/task1/rate0/seed0--[0-9a-f]{12}\\.json, [0-9a-f]{12} imported$`));
+      assert.equal(out[1], "toy_rl: 1 imported (1 of them replacing the store's conflicting runs, moved aside), 0 already in the store");
+      assert.deepEqual((JSON.parse(fs.readFileSync(rlStore.entries()[0].file, 'utf8')) as { result: unknown }).result, { ok: true });
     } finally {
       if (saved === undefined) delete process.env.STUDY_DATASETS_DIR;
       else process.env.STUDY_DATASETS_DIR = saved;

@@ -118,6 +118,29 @@ describe('run archive: export and import of verified runs', () => {
     assert.deepEqual(kept, before.find(([p]) => p.startsWith('toy_rl/task2')));
   });
 
+  it('with replaceConflictsInto, moves the conflicting result and its step log there and imports the archive\'s', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    exportRunArchive(root, archive);
+    const archivedBytes = tree(root).find(([p]) => p.startsWith('toy_rl/task2'))!;
+    const other = tmp();
+    store(other).put('task2/rate0.5/seed1', { task: 2, iterations: 30 }, { eval: { t_only: 0.1 } }, 900); // same config, another result
+    const local = tree(other).find(([p]) => p.startsWith('toy_rl/task2'))!;
+    const stepLog = path.join(other, local[0].replace(/\.json$/, '.steps.jsonl'));
+    fs.writeFileSync(stepLog, '{"iteration":0}\n');
+    const aside = path.join(tmp(), 'replaced');
+    const rl = importRunArchive(archive, other, undefined, { replaceConflictsInto: aside }).find((r) => r.kind === 'toy_rl')!;
+    assert.deepEqual([rl.written, rl.present, rl.rejected.length, rl.replaced?.length], [3, 0, 0, 1]);
+    assert.match(rl.replaced![0], /^task2\/rate0\.5\/seed1: content hash [0-9a-f]{12} moved to .*replaced\/toy_rl\/task2\/rate0\.5\/seed1--[0-9a-f]{12}\.json, [0-9a-f]{12} imported$/);
+    // The archive's bytes are in the store; the store's result and its step log are aside, byte for byte.
+    assert.deepEqual(tree(other).find(([p]) => p.startsWith('toy_rl/task2') && p.endsWith('.json')), archivedBytes);
+    assert.ok(!fs.existsSync(stepLog));
+    assert.deepEqual(tree(aside), [[local[0], local[1]], [local[0].replace(/\.json$/, '.steps.jsonl'), '{"iteration":0}\n']].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    // Without the option nothing moves (the test above); a second import finds every run present.
+    const again = importRunArchive(archive, other, undefined, { replaceConflictsInto: aside }).find((r) => r.kind === 'toy_rl')!;
+    assert.deepEqual([again.written, again.present, again.replaced?.length], [0, 3, 0]);
+  });
+
   it('replaces a corrupted file in the store with the verified line', () => {
     const root = filledRoot();
     const archive = tmp();
