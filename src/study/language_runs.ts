@@ -79,6 +79,8 @@ export async function withLanguageRuns<T>(p: LanguageHypothesesParamValues, use:
     const mdlCells = languageMdlCells(p, lm);
     const rlCellsCached = languageRlCells(p, lm);
     const sftCellsCached = languageSftCells(p, lm);
+    const count = (found: number, total: number) => ({ found, total });
+    const ms = (runs: readonly { readonly wallMs: number }[]) => runs.reduce((a, r) => a + r.wallMs, 0);
     const read = (lineage?: string): LanguageRuns => {
       const ofLineage = <C extends { readonly lm: LanguageModelIdentity }>(cells: GridCell<C>[], keyOf?: (config: C) => string) => (lineage === undefined ? cells : asLineage(cells, lineage, keyOf));
       const mdl = languageMdlStore(p.preset).loadExisting<LanguageMdlCellConfig, LanguageMdlCellResult>(ofLineage(mdlCells, languageMdlCellKey));
@@ -86,8 +88,6 @@ export async function withLanguageRuns<T>(p: LanguageHypothesesParamValues, use:
       const rl = languageRlStore(p.preset).loadExisting<LanguageRlConfig, LanguageRlResult>(rlCells);
       const sftCells = ofLineage(sftCellsCached, languageSftKey);
       const sft = languageSftStore(p.preset).loadExisting<LanguageSftConfig, FinetuneResult>(sftCells);
-      const count = (found: number, total: number) => ({ found, total });
-      const ms = (runs: readonly { readonly wallMs: number }[]) => runs.reduce((a, r) => a + r.wallMs, 0);
       return {
         inputs: {
           extractability: languageExtractabilityTable(mdl.runs),
