@@ -106,6 +106,13 @@ export const ANALYSIS_PLAN: readonly PlannedTest[] = Object.freeze([
  * grows with the rate (75 % at p = 0.5), so a policy that always answers "label 0" gains s-only
  * reward, and feature use, without using either feature; it cannot gain t-only reward (label 1).
  */
+/**
+ * The H2 interval, added to the plan after the first results (2026-12-07): a description, not a
+ * test, so no p-value and no adjustment changes.
+ */
+export const H2_INTERVAL_NOTE =
+  "Added after the first results (2026-12-07), as a description rather than a test: each H2 statistic, a mean over tasks of within-task correlations, comes with a 95 % percentile bootstrap interval over tasks (tasks resampled with replacement), so a result that is not shown also says how large an average within-task effect the runs leave open. It changes no p-value and no adjustment.";
+
 export const H2_MEASURE_REASON =
   'The t-only reward is the primary H2 measure because it cannot rise by answering label 0 more often: the study\'s training sets hold more label-0 prompts as the rate grows (75 % at p = 0.5), which alone raises the s-only reward and feature use.';
 
@@ -117,7 +124,7 @@ export function analysisPlanMarkdown(plan: readonly PlannedTest[] = ANALYSIS_PLA
     '|---|---|---|---|---|',
     ...rows,
     '',
-    `Holm's step-down adjustment is applied within each family (the ${plan.filter((t) => t.family === 'primary').length} primary tests; the ${plan.filter((t) => t.family === 'secondary').length} secondary tests), at a family-wise level of ${PLAN_ALPHA}. ${H2_MEASURE_REASON}`,
+    `Holm's step-down adjustment is applied within each family (the ${plan.filter((t) => t.family === 'primary').length} primary tests; the ${plan.filter((t) => t.family === 'secondary').length} secondary tests), at a family-wise level of ${PLAN_ALPHA}. ${H2_MEASURE_REASON} ${H2_INTERVAL_NOTE}`,
   ].join('\n');
 }
 

@@ -3,7 +3,8 @@
  * t-only score and against feature use; pooled by a stratified permutation test that permutes the
  * rates only within each task, so differences between tasks never count as evidence.
  */
-import { spearman, stratifiedPermutationTest, type StratifiedPermutationResult } from '../stats/index';
+import { bootstrapCi, spearman, stratifiedPermutationTest, type StratifiedPermutationResult } from '../stats/index';
+import { ConfigError } from '../util/assert';
 import type { Rng } from '../util/rng';
 import type { H2Row } from './h2';
 
@@ -51,4 +52,30 @@ export function h2StratifiedTest(rows: readonly H2Row[], measure: H2Measure, rng
   const y = testable.map((r) => h2MeasureOf(r, measure));
   if (testable.length < 3 || new Set(y).size < 2) return null;
   return stratifiedPermutationTest(testable.map((r) => r.rate), y, testable.map((r) => r.task), { correlation: 'spearman', pooling: 'mean-within', alternative: 'two-sided', nPermutations }, rng);
+}
+
+/** A percentile bootstrap interval over tasks of H2's pooled statistic. */
+export interface H2TaskInterval {
+  readonly low: number;
+  readonly high: number;
+  /** Tasks resampled (those whose within-task correlation is defined). */
+  readonly tasks: number;
+  readonly nResamples: number;
+}
+
+/**
+ * How large an average within-task effect the runs leave open: the 95 % percentile bootstrap
+ * interval of the mean within-task rho, resampling TASKS with replacement (the statistic is a mean
+ * over tasks, and tasks are the units the study's claim is about; Efron & Tibshirani 1993 ch. 13).
+ * Seeds are not resampled: their noise is already inside each task's rho. Null with fewer than 2
+ * tasks. All within-task rhos equal give a zero-width interval at that value.
+ * @param test a 'mean-within' result of `h2StratifiedTest`
+ */
+export function h2TaskInterval(test: StratifiedPermutationResult, rng: Rng, nResamples = 9999): H2TaskInterval | null {
+  if (test.pooling !== 'mean-within') throw new ConfigError(`test.pooling: '${test.pooling}'; the interval over tasks needs 'mean-within'`);
+  const rhos = test.strata.flatMap((s) => (s.statistic === null ? [] : [s.statistic])); // [tasks]
+  if (rhos.length < 2) return null;
+  const meanOf = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const ci = bootstrapCi(rhos, meanOf, { method: 'percentile', nResamples }, rng);
+  return { low: ci.low, high: ci.high, tasks: rhos.length, nResamples };
 }

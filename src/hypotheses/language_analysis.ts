@@ -8,13 +8,13 @@
 import { holmAdjustedPValues, spearman, SPEARMAN_EXACT_MAX_N, type TaskSeedValues } from '../stats/index';
 import { mean } from '../stats/describe';
 import { createRng } from '../util/rng';
-import { PLAN_ALPHA } from './analysis_plan';
+import { H2_INTERVAL_NOTE, PLAN_ALPHA } from './analysis_plan';
 import { rlFeatureUseBySeed, sftFeatureUseBySeed } from './feature_use_intervals';
 import { h2Rows } from './h2';
-import { h2PerTask, h2StratifiedTest, type H2TaskRow } from './h2_stratified';
+import { h2PerTask, h2StratifiedTest, h2TaskInterval, type H2TaskRow } from './h2_stratified';
 import { keepLearnedRuns, strictPassAtP0, type FilterableRun, type StrictPassAtP0 } from './language_filters';
 import type { RlRun, RlRunResult, SftRun, TaskExtractabilityRow } from './runs';
-import { formatStat, verdictKind, type TestOutcome } from './verdict';
+import { formatStat, h2IntervalClause, h2OpenEffectSentence, verdictKind, type TestOutcome } from './verdict';
 
 /** Ids of the planned language tests. */
 export type LanguageTestId = 'lang-h1-p0-strict' | 'lang-h2-tonly-strict' | 'lang-h1-p0-all' | 'lang-h1-p0-study' | 'lang-h2-tonly-all' | 'lang-h1-sft-p0';
@@ -52,15 +52,15 @@ export function languagePlanMarkdown(plan: readonly LanguagePlannedTest[] = LANG
     '|---|---|---|---|---|',
     ...plan.map((t) => `| ${t.role} | ${t.hypothesis} | ${t.runs} | ${t.test} | ${t.method} |`),
     '',
-    `Holm's step-down adjustment is applied within each family (the ${count('primary')} primary tests; the ${count('secondary')} secondary tests), at a family-wise level of ${PLAN_ALPHA}. The primary tests use the runs in which the policy learned the task (it follows the label on both unambiguous partitions); without that, a policy that writes negatively whatever the prompt passes the study's filter at p = 0.5, where 75 % of the training prompts carry label 0.`,
+    `Holm's step-down adjustment is applied within each family (the ${count('primary')} primary tests; the ${count('secondary')} secondary tests), at a family-wise level of ${PLAN_ALPHA}. The primary tests use the runs in which the policy learned the task (it follows the label on both unambiguous partitions); without that, a policy that writes negatively whatever the prompt passes the study's filter at p = 0.5, where 75 % of the training prompts carry label 0. ${H2_INTERVAL_NOTE}`,
   ].join('\n');
 }
 
 /** The outcome of one planned test (statistic NaN and p null where it could not be run). */
-export type LanguageTestResult = { id: LanguageTestId; statistic: number; pValue: number | null; n: number; method: string };
+export type LanguageTestResult = { id: LanguageTestId; statistic: number; pValue: number | null; n: number; method: string; low?: number; high?: number };
 
 /** One row of the results table (a type alias so it passes to `showTable`). */
-export type LanguagePlanRow = { role: string; hypothesis: string; test: LanguageTestId; runs: string; statistic: number; n: number; 'p (raw)': number; 'p (Holm)': number; method: string };
+export type LanguagePlanRow = { role: string; hypothesis: string; test: LanguageTestId; runs: string; statistic: number; n: number; 'p (raw)': number; 'p (Holm)': number; '95% CI': string; method: string };
 
 /** The planned tests with raw p and Holm-adjusted p within each family (a test without a p is left out of the adjustment and shows NaN). */
 export function languagePlanTable(results: readonly LanguageTestResult[], plan: readonly LanguagePlannedTest[] = LANGUAGE_ANALYSIS_PLAN): LanguagePlanRow[] {
@@ -72,7 +72,8 @@ export function languagePlanTable(results: readonly LanguageTestResult[], plan: 
   }
   return plan.map((t) => {
     const r = results.find((x) => x.id === t.id);
-    return { role: t.role, hypothesis: t.hypothesis, test: t.id, runs: t.runs, statistic: r?.statistic ?? NaN, n: r?.n ?? 0, 'p (raw)': r?.pValue ?? NaN, 'p (Holm)': adjusted.get(t.id) ?? NaN, method: r?.method ?? 'not run (fewer than 3 tasks with runs, or no spread)' };
+    const ci = r && r.low !== undefined && r.high !== undefined ? `[${r.low.toFixed(3)}, ${r.high.toFixed(3)}]` : '';
+    return { role: t.role, hypothesis: t.hypothesis, test: t.id, runs: t.runs, statistic: r?.statistic ?? NaN, n: r?.n ?? 0, 'p (raw)': r?.pValue ?? NaN, 'p (Holm)': adjusted.get(t.id) ?? NaN, '95% CI': ci, method: r?.method ?? 'not run (fewer than 3 tasks with runs, or no spread)' };
   });
 }
 
@@ -141,8 +142,9 @@ export interface LanguageAnalysis {
 }
 
 /** Runs every planned language test; deterministic for a given seed. */
-export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: number; seed?: string } = {}): LanguageAnalysis {
+export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: number; nResamples?: number; seed?: string } = {}): LanguageAnalysis {
   const nPermutations = opts.nPermutations ?? 9999;
+  const nResamples = opts.nResamples ?? 2000;
   const rng = createRng(opts.seed ?? 'language-analysis');
   const strict = keepLearnedRuns(inputs.rl, 'strict');
   const study = keepLearnedRuns(inputs.rl, 'study');
@@ -150,7 +152,10 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
   const push = (r: LanguageTestResult | null) => r && results.push(r);
   const h2 = (id: LanguageTestId, runs: readonly LanguageAnalysisRun[]) => {
     const t = h2StratifiedTest(h2Rows(runs), 't_only', rng.child(id), nPermutations);
-    if (t) push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)` });
+    if (!t) return;
+    const ci = h2TaskInterval(t, rng.child(`${id}/tasks-bootstrap`), nResamples);
+    const ciMethod = ci ? `; CI: percentile bootstrap over ${ci.tasks} tasks, B = ${ci.nResamples}` : '';
+    push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)${ciMethod}`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
   };
   push(languageH1Test('lang-h1-p0-strict', inputs.extractability, rlFeatureUseBySeed(strict, 0)));
   h2('lang-h2-tonly-strict', strict);
@@ -162,7 +167,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
   const outcome = (id: LanguageTestId): TestOutcome | null => {
     const row = table.find((r) => r.test === id);
     const res = results.find((r) => r.id === id);
-    return row && res ? { statistic: res.statistic, pValue: res.pValue, pHolm: row['p (Holm)'], n: res.n } : null;
+    return row && res ? { statistic: res.statistic, pValue: res.pValue, pHolm: row['p (Holm)'], n: res.n, low: res.low, high: res.high } : null;
   };
   return {
     results,
@@ -191,8 +196,8 @@ export function languageH1Verdict(o: TestOutcome | null, alpha = PLAN_ALPHA): st
 export function languageH2Verdict(o: TestOutcome | null, alpha = PLAN_ALPHA): string {
   const kind = verdictKind(o, alpha);
   if (kind === 'not tested' || !o) return 'Language H2 could not be tested: no task has runs that learned the task (strict filter) at two or more rates, or the t-only score is constant.';
-  const nums = `mean within-task Spearman rho of rate and t-only score = ${formatStat(o.statistic)} over ${o.n} runs (strict filter), stratified permutation p = ${formatStat(o.pValue as number)}, Holm-adjusted p = ${formatStat(o.pHolm)}`;
+  const nums = `mean within-task Spearman rho of rate and t-only score = ${formatStat(o.statistic)} over ${o.n} runs (strict filter)${h2IntervalClause(o)}, stratified permutation p = ${formatStat(o.pValue as number)}, Holm-adjusted p = ${formatStat(o.pHolm)}`;
   if (kind === 'supported') return `**Language H2 is supported**: within a task, more s-only counter-examples give a higher t-only score (${nums}; level ${alpha}).`;
   if (kind === 'contradicted') return `**The language data contradict H2**: within a task, the t-only score falls as the rate rises (${nums}; level ${alpha}).`;
-  return `**Language H2 is not shown** at family-wise level ${alpha}: ${nums}.`;
+  return `**Language H2 is not shown** at family-wise level ${alpha}: ${nums}.${h2OpenEffectSentence(o)}`;
 }

@@ -10,7 +10,7 @@ import { planResultTable, type PlannedResult, type PlanResultRow } from './analy
 import { convergenceSummary, runConvergence, type ConvergenceRow } from './convergence';
 import { featureUseIntervals, h1IntervalRows, rlFeatureUseBySeed, sftFeatureUseBySeed, type H1IntervalRow } from './feature_use_intervals';
 import { h2Rows } from './h2';
-import { h2PerTask, h2StratifiedTest, type H2TaskRow } from './h2_stratified';
+import { h2PerTask, h2StratifiedTest, h2TaskInterval, type H2TaskRow } from './h2_stratified';
 import { rlMinusSftH1 } from './rl_vs_sft';
 import type { RlRun, SftRun, TaskExtractabilityRow } from './runs';
 import { h1Verdict, h2Verdict, rlVsSftVerdict, type TestOutcome } from './verdict';
@@ -84,7 +84,10 @@ export function analyseSynthetic(inputs: SyntheticInputs, opts: SyntheticAnalysi
   const h2 = h2Rows(inputs.rl);
   const stratified = (id: PlannedResult['id'], rows: typeof h2, measure: 't_only' | 'feature_use', label: string) => {
     const t = h2StratifiedTest(rows, measure, rng.child(label), nPermutations);
-    if (t) push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)` });
+    if (!t) return;
+    const ci = h2TaskInterval(t, rng.child(`${label}/tasks-bootstrap`), nResamples);
+    const ciMethod = ci ? `; CI: percentile bootstrap over ${ci.tasks} tasks, B = ${ci.nResamples}` : '';
+    push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)${ciMethod}`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
   };
   stratified('h2-rl-tonly-stratified', h2, 't_only', 'h2-primary');
   if (minNonZeroRate !== null) push(h1Test('h1-rl-minrate-all', inputs.extractability, rlFeatureUseBySeed(inputs.rl, minNonZeroRate)));
@@ -102,7 +105,7 @@ export function analyseSynthetic(inputs: SyntheticInputs, opts: SyntheticAnalysi
   const outcome = (id: PlannedResult['id']): TestOutcome | null => {
     const row = table.find((r) => r.test === id);
     const res = results.find((r) => r.id === id);
-    return row && res ? { statistic: res.statistic, pValue: res.pValue, pHolm: row['p (Holm)'], n: res.n } : null;
+    return row && res ? { statistic: res.statistic, pValue: res.pValue, pHolm: row['p (Holm)'], n: res.n, low: res.low, high: res.high } : null;
   };
   const convergence = runConvergence([...inputs.rl, ...inputs.rlBalanced]);
   const p0Runs = inputs.rl.filter((r) => r.rate === 0);

@@ -13,7 +13,22 @@ export function formatStat(x: number): string {
 }
 
 /** What a verdict reads. */
-export type TestOutcome = { statistic: number; pValue: number | null; pHolm: number; n: number };
+export type TestOutcome = { statistic: number; pValue: number | null; pHolm: number; n: number; low?: number; high?: number };
+
+/**
+ * The H2 statistic's 95 % interval over tasks as a clause, '' without one. When H2 is not shown it
+ * says how large an average within-task effect the runs still leave open, in either direction.
+ */
+export function h2IntervalClause(o: Pick<TestOutcome, 'low' | 'high'>): string {
+  return o.low === undefined || o.high === undefined ? '' : `, 95 % bootstrap interval over tasks [${formatStat(o.low)}, ${formatStat(o.high)}]`;
+}
+
+/** The sentence after a 'not shown' H2 verdict: what its interval leaves open (empty without an interval). */
+export function h2OpenEffectSentence(o: Pick<TestOutcome, 'low' | 'high'>): string {
+  if (o.low === undefined || o.high === undefined) return '';
+  if (o.low <= 0 && o.high >= 0) return ` The interval contains 0: average within-task rhos from ${formatStat(o.low)} to ${formatStat(o.high)} fit these runs, larger ones in either direction do not.`;
+  return ` The interval over tasks excludes 0, but the planned test, after Holm adjustment, does not reach the family-wise level.`;
+}
 
 /** The verdict words: the test's direction and significance after Holm adjustment. */
 export type VerdictKind = 'supported' | 'contradicted' | 'not shown' | 'not tested';
@@ -39,10 +54,10 @@ export function h1Verdict(o: TestOutcome | null, alpha = PLAN_ALPHA): string {
 export function h2Verdict(o: TestOutcome | null, alpha = PLAN_ALPHA): string {
   const kind = verdictKind(o, alpha);
   if (kind === 'not tested' || !o) return 'H2 could not be tested: no task with runs at two or more rates, or a constant t-only score.';
-  const nums = `mean within-task Spearman rho of rate and t-only reward = ${formatStat(o.statistic)} over ${o.n} runs, stratified permutation p = ${formatStat(o.pValue as number)}, Holm-adjusted p = ${formatStat(o.pHolm)}`;
+  const nums = `mean within-task Spearman rho of rate and t-only reward = ${formatStat(o.statistic)} over ${o.n} runs${h2IntervalClause(o)}, stratified permutation p = ${formatStat(o.pValue as number)}, Holm-adjusted p = ${formatStat(o.pHolm)}`;
   if (kind === 'supported') return `**H2 is supported**: within a task, more s-only counter-examples give a higher t-only reward (${nums}; level ${alpha}).`;
   if (kind === 'contradicted') return `**The data contradict H2**: within a task, the t-only reward falls as the rate rises (${nums}; level ${alpha}).`;
-  return `**H2 is not shown** at family-wise level ${alpha}: ${nums}.`;
+  return `**H2 is not shown** at family-wise level ${alpha}: ${nums}.${h2OpenEffectSentence(o)}`;
 }
 
 /** One sentence on the RL-minus-SFT difference of the H1 correlations. */

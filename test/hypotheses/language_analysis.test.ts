@@ -71,6 +71,11 @@ describe('declared language analysis', () => {
     assert.ok(Math.abs((r('lang-h2-tonly-strict').pValue as number) - 2 / 16) < 1e-12);
     assert.deepEqual(a.kept, { strict: 8, study: 12, all: 12 });
     assert.match(a.verdicts.h1, /Language H1 is not shown.*rho = 1 over 4 tasks.*exact p = 0\.0833.*Holm-adjusted p = 0\.167/);
+    // Every task's rho is 1, so the interval over tasks is the point [1, 1], in the table and the verdict.
+    assert.equal(a.table.find((x) => x.test === 'lang-h2-tonly-strict')!['95% CI'], '[1.000, 1.000]');
+    assert.equal(a.table.find((x) => x.test === 'lang-h1-p0-strict')!['95% CI'], '');
+    assert.match(a.verdicts.h2, /over 8 runs \(strict filter\), 95 % bootstrap interval over tasks \[1, 1\], stratified permutation p = 0\.125/);
+    assert.match(r('lang-h2-tonly-strict').method, /; CI: percentile bootstrap over 4 tasks, B = 2000$/);
   });
 
   it('is deterministic and says plainly when H1 cannot be tested', () => {
@@ -199,7 +204,7 @@ describe('language H1 points and secondary tests in the paragraph', () => {
 });
 
 describe('other model lineage line', () => {
-  const row = (pRaw: number, pHolm: number, rho: number, n: number) => ({ role: 'primary', hypothesis: 'H1', test: 'lang-h1-p0-strict' as const, runs: 'strict', statistic: rho, n, 'p (raw)': pRaw, 'p (Holm)': pHolm, method: 'exact' });
+  const row = (pRaw: number, pHolm: number, rho: number, n: number) => ({ role: 'primary', hypothesis: 'H1', test: 'lang-h1-p0-strict' as const, runs: 'strict', statistic: rho, n, 'p (raw)': pRaw, 'p (Holm)': pHolm, '95% CI': '', method: 'exact' });
   const point = (task: number, relMdl: number) => ({ task, relMdl, rlUse: 0.5, rlSeeds: 3, sftUse: null, sftSeeds: 0 });
   const coverage = { MDL: { found: 6, total: 6 }, 'random-init MDL': { found: 0, total: 2 }, RL: { found: 4, total: 9 }, SFT: { found: 0, total: 9 } };
 

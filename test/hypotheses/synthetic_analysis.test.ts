@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { ANALYSIS_PLAN, analysisPlanMarkdown, planResultTable } from '../../src/hypotheses/analysis_plan';
 import { convergenceSentence, convergenceSummary, runConvergence } from '../../src/hypotheses/convergence';
 import { h1IntervalRows, rlFeatureUseBySeed, stripPoints } from '../../src/hypotheses/feature_use_intervals';
-import { h2MeasureOf, h2PerTask, h2StratifiedTest, h2TestableRows } from '../../src/hypotheses/h2_stratified';
+import { h2MeasureOf, h2PerTask, h2StratifiedTest, h2TaskInterval, h2TestableRows } from '../../src/hypotheses/h2_stratified';
 import { lastBlockAccuracy, mdlStability, mdlStabilityRows, prefixCodelengthBits, type MdlBlocksRun } from '../../src/hypotheses/mdl_stability';
 import { convergedH1Line, h1PointsLine, replaceBetweenMarkers, RESULTS_END, RESULTS_START, secondaryTestsLine, syntheticResultsParagraph } from '../../src/hypotheses/results_report';
 import type { PlanResultRow } from '../../src/hypotheses/analysis_plan';
 import type { RlRun, SftRun, TaskExtractabilityRow } from '../../src/hypotheses/runs';
 import { analyseSynthetic, h1Test } from '../../src/hypotheses/synthetic_analysis';
-import { formatStat, h1Verdict, rlVsSftVerdict, verdictKind } from '../../src/hypotheses/verdict';
+import { formatStat, h1Verdict, h2Verdict, rlVsSftVerdict, verdictKind } from '../../src/hypotheses/verdict';
 import { createRng } from '../../src/util/rng';
 
 const rlRun = (task: number, rate: number, seed: number, t: number, s: number, curve: number[] = [0.5, 0.5]): RlRun => ({
@@ -64,6 +64,33 @@ describe('H2 per task and stratified', () => {
     // Exact: 3! x 3! = 36 within-task permutations; only the observed one and (for the two-sided p) its mirror are as extreme: 2 * (1/36).
     assert.equal(t.method, 'exact');
     assert.ok(Math.abs(t.pValue - 2 / 36) < 1e-12, String(t.pValue));
+  });
+
+  it('the interval over tasks of the mean within-task rho: rhos +1 and -1 give [-1, 1]; equal rhos give a point; one task gives none (hand-worked)', () => {
+    // Two tasks, 3 rates each: task 1 rises with the rate (rho +1), task 2 falls (rho -1), so the mean is 0.
+    // A resample of 2 tasks has mean -1 (prob 1/4), 0 (1/2) or +1 (1/4): the 2.5 % and 97.5 % quantiles are -1 and +1.
+    const opposite = [0, 0.1, 0.5].flatMap((rate, i) => [
+      { task: 1, rate, seed: 0, s_only: 0, t_only: i / 2 },
+      { task: 2, rate, seed: 0, s_only: 0, t_only: 1 - i / 2 },
+    ]);
+    const t = h2StratifiedTest(opposite, 't_only', createRng(1), 999)!;
+    assert.equal(t.statistic, 0);
+    assert.deepEqual(h2TaskInterval(t, createRng(2), 999), { low: -1, high: 1, tasks: 2, nResamples: 999 });
+    // Both tasks rising: every resample's mean is 1.
+    const rising = opposite.map((r) => ({ ...r, t_only: r.task === 2 ? 1 - r.t_only : r.t_only }));
+    assert.deepEqual(h2TaskInterval(h2StratifiedTest(rising, 't_only', createRng(1), 999)!, createRng(2), 999), { low: 1, high: 1, tasks: 2, nResamples: 999 });
+    const one = opposite.filter((r) => r.task === 1);
+    assert.equal(h2TaskInterval(h2StratifiedTest(one, 't_only', createRng(1), 999)!, createRng(2), 999), null);
+    // Seeded: the same rng seed gives the same interval, a different seed may not.
+    const three = [...opposite, ...[0, 0.1, 0.5].map((rate, i) => ({ task: 3, rate, seed: 0, s_only: 0, t_only: [0.2, 0.6, 0.4][i] }))];
+    const t3 = h2StratifiedTest(three, 't_only', createRng(1), 999)!;
+    assert.deepEqual(h2TaskInterval(t3, createRng('x'), 500), h2TaskInterval(t3, createRng('x'), 500));
+  });
+
+  it('the interval over tasks needs the mean-within statistic: a pooled result is one line naming the field', async () => {
+    const { stratifiedPermutationTest } = await import('../../src/stats/index');
+    const pooled = stratifiedPermutationTest([0, 1, 0, 1], [0, 1, 1, 0], [1, 1, 2, 2], { pooling: 'pooled' }, createRng(1));
+    assert.throws(() => h2TaskInterval(pooled, createRng(2)), /^ConfigError: test\.pooling: 'pooled'; the interval over tasks needs 'mean-within'$/);
   });
 });
 
@@ -150,6 +177,14 @@ describe('verdicts and the results paragraph', () => {
     assert.equal(verdictKind(null), 'not tested');
     assert.match(h1Verdict({ statistic: 0.7, pValue: 0.03, pHolm: 0.06, n: 9 }), /^\*\*H1 is not shown\*\* at family-wise level 0.05: Spearman's rho = 0.7 over 9 task pairs, exact p = 0.03, Holm-adjusted p = 0.06/);
     assert.match(rlVsSftVerdict({ estimate: 0.2, low: -0.1, high: 0.5, tasks: 9 }), /the interval contains 0/);
+    // H2 with its interval over tasks: the clause after the runs, and what a 'not shown' leaves open.
+    assert.equal(
+      h2Verdict({ statistic: -0.0325, pValue: 0.849, pHolm: 0.849, n: 48, low: -0.447, high: 0.383 }),
+      '**H2 is not shown** at family-wise level 0.05: mean within-task Spearman rho of rate and t-only reward = -0.0325 over 48 runs, 95 % bootstrap interval over tasks [-0.447, 0.383], stratified permutation p = 0.849, Holm-adjusted p = 0.849. The interval contains 0: average within-task rhos from -0.447 to 0.383 fit these runs, larger ones in either direction do not.',
+    );
+    assert.match(h2Verdict({ statistic: 0.3, pValue: 0.04, pHolm: 0.08, n: 48, low: 0.1, high: 0.5 }), /\[0\.1, 0\.5\], .*The interval over tasks excludes 0, but the planned test, after Holm adjustment, does not reach the family-wise level\.$/);
+    assert.match(h2Verdict({ statistic: 0.6, pValue: 0.001, pHolm: 0.002, n: 48, low: 0.4, high: 0.8 }), /^\*\*H2 is supported\*\*: .*interval over tasks \[0\.4, 0\.8\], .*level 0\.05\)\.$/);
+    assert.doesNotMatch(h2Verdict({ statistic: 0.1, pValue: 0.5, pHolm: 0.5, n: 9 }), /interval/);
     assert.match(rlVsSftVerdict({ estimate: 0.4, low: 0.4, high: 0.4, tasks: 4 }), /no interval and no conclusion/);
     assert.match(rlVsSftVerdict({ estimate: 0.4, low: 0.1, high: 0.6, tasks: 9 }), /^RL follows extractability more closely/);
     assert.equal(formatStat(0.000123), '1.2e-4');
