@@ -4,7 +4,7 @@
  * p-values are Holm-adjusted (Holm 1979). Notebook 04 renders it first; its tables mark each test
  * primary or secondary and show the raw and the adjusted p.
  */
-import { holmAdjustedPValues } from '../stats/index';
+import { fisherZInterval, holmAdjustedPValues } from '../stats/index';
 
 /** Ids of the planned tests. */
 export type PlannedTestId =
@@ -110,8 +110,18 @@ export const ANALYSIS_PLAN: readonly PlannedTest[] = Object.freeze([
  * The H2 interval, added to the plan after the first results (2026-12-07): a description, not a
  * test, so no p-value and no adjustment changes.
  */
-export const H2_INTERVAL_NOTE =
-  "Added after the first results (2026-12-07), as a description rather than a test: each H2 statistic, a mean over tasks of within-task correlations, comes with a 95 % percentile bootstrap interval over tasks (tasks resampled with replacement), so a result that is not shown also says how large an average within-task effect the runs leave open. It changes no p-value and no adjustment.";
+export const PLAN_INTERVALS_NOTE =
+  "Added after the first results (2026-12-07), as descriptions rather than tests: each H1 rho comes with a 95 % interval by Fisher's z with Bonett and Wright's (2000) standard error for Spearman's rho, sqrt((1 + rho^2 / 2) / (n - 3)) (none when |rho| = 1 or n < 4); each H2 statistic, a mean over tasks of within-task correlations, with a 95 % percentile bootstrap interval over tasks (tasks resampled with replacement), so a result that is not shown also says how large an effect the runs leave open. They change no p-value and no adjustment.";
+
+/**
+ * The descriptive 95 % interval of an H1 Spearman rho over n task pairs (`PLAN_INTERVALS_NOTE`):
+ * Fisher z with the Bonett-Wright standard error; {} when |rho| = 1 (degenerate) or n < 4.
+ */
+export function h1Interval(rho: number, n: number): { low?: number; high?: number } {
+  if (n < 4 || Math.abs(rho) >= 1 || !Number.isFinite(rho)) return {};
+  const ci = fisherZInterval(rho, n, { standardError: 'bonettWright' });
+  return { low: ci.low, high: ci.high };
+}
 
 export const H2_MEASURE_REASON =
   'The t-only reward is the primary H2 measure because it cannot rise by answering label 0 more often: the study\'s training sets hold more label-0 prompts as the rate grows (75 % at p = 0.5), which alone raises the s-only reward and feature use.';
@@ -124,7 +134,7 @@ export function analysisPlanMarkdown(plan: readonly PlannedTest[] = ANALYSIS_PLA
     '|---|---|---|---|---|',
     ...rows,
     '',
-    `Holm's step-down adjustment is applied within each family (the ${plan.filter((t) => t.family === 'primary').length} primary tests; the ${plan.filter((t) => t.family === 'secondary').length} secondary tests), at a family-wise level of ${PLAN_ALPHA}. ${H2_MEASURE_REASON} ${H2_INTERVAL_NOTE}`,
+    `Holm's step-down adjustment is applied within each family (the ${plan.filter((t) => t.family === 'primary').length} primary tests; the ${plan.filter((t) => t.family === 'secondary').length} secondary tests), at a family-wise level of ${PLAN_ALPHA}. ${H2_MEASURE_REASON} ${PLAN_INTERVALS_NOTE}`,
   ].join('\n');
 }
 

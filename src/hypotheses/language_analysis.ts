@@ -8,13 +8,13 @@
 import { holmAdjustedPValues, spearman, SPEARMAN_EXACT_MAX_N, type TaskSeedValues } from '../stats/index';
 import { mean } from '../stats/describe';
 import { createRng } from '../util/rng';
-import { H2_INTERVAL_NOTE, PLAN_ALPHA } from './analysis_plan';
+import { h1Interval, PLAN_ALPHA, PLAN_INTERVALS_NOTE } from './analysis_plan';
 import { rlFeatureUseBySeed, sftFeatureUseBySeed } from './feature_use_intervals';
 import { h2Rows } from './h2';
 import { h2PerTask, h2StratifiedTest, h2TaskInterval, type H2TaskRow } from './h2_stratified';
 import { keepLearnedRuns, strictPassAtP0, type FilterableRun, type StrictPassAtP0 } from './language_filters';
 import type { RlRun, RlRunResult, SftRun, TaskExtractabilityRow } from './runs';
-import { formatStat, h2IntervalClause, h2OpenEffectSentence, verdictKind, type TestOutcome } from './verdict';
+import { formatStat, h1IntervalClause, h2IntervalClause, h2OpenEffectSentence, verdictKind, type TestOutcome } from './verdict';
 
 /** Ids of the planned language tests. */
 export type LanguageTestId = 'lang-h1-p0-strict' | 'lang-h2-tonly-strict' | 'lang-h1-p0-all' | 'lang-h1-p0-study' | 'lang-h2-tonly-all' | 'lang-h1-sft-p0';
@@ -52,7 +52,7 @@ export function languagePlanMarkdown(plan: readonly LanguagePlannedTest[] = LANG
     '|---|---|---|---|---|',
     ...plan.map((t) => `| ${t.role} | ${t.hypothesis} | ${t.runs} | ${t.test} | ${t.method} |`),
     '',
-    `Holm's step-down adjustment is applied within each family (the ${count('primary')} primary tests; the ${count('secondary')} secondary tests), at a family-wise level of ${PLAN_ALPHA}. The primary tests use the runs in which the policy learned the task (it follows the label on both unambiguous partitions); without that, a policy that writes negatively whatever the prompt passes the study's filter at p = 0.5, where 75 % of the training prompts carry label 0. ${H2_INTERVAL_NOTE}`,
+    `Holm's step-down adjustment is applied within each family (the ${count('primary')} primary tests; the ${count('secondary')} secondary tests), at a family-wise level of ${PLAN_ALPHA}. The primary tests use the runs in which the policy learned the task (it follows the label on both unambiguous partitions); without that, a policy that writes negatively whatever the prompt passes the study's filter at p = 0.5, where 75 % of the training prompts carry label 0. ${PLAN_INTERVALS_NOTE}`,
   ].join('\n');
 }
 
@@ -85,7 +85,7 @@ export function languageH1Test(id: LanguageTestId, extractability: readonly Task
   });
   if (pts.length < 3 || new Set(pts.map((p) => p.x)).size < 2 || new Set(pts.map((p) => p.y)).size < 2) return null;
   const r = spearman(pts.map((p) => p.x), pts.map((p) => p.y), { method: pts.length <= SPEARMAN_EXACT_MAX_N ? 'exact' : 'auto' });
-  return { id, statistic: r.statistic, pValue: r.pValue, n: r.n, method: r.method };
+  return { id, statistic: r.statistic, pValue: r.pValue, n: r.n, method: r.method, ...h1Interval(r.statistic, r.n) };
 }
 
 /** A language RL run as the analysis reads it. */
@@ -154,8 +154,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
     const t = h2StratifiedTest(h2Rows(runs), 't_only', rng.child(id), nPermutations);
     if (!t) return;
     const ci = h2TaskInterval(t, rng.child(`${id}/tasks-bootstrap`), nResamples);
-    const ciMethod = ci ? `; CI: percentile bootstrap over ${ci.tasks} tasks, B = ${ci.nResamples}` : '';
-    push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)${ciMethod}`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
+    push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
   };
   push(languageH1Test('lang-h1-p0-strict', inputs.extractability, rlFeatureUseBySeed(strict, 0)));
   h2('lang-h2-tonly-strict', strict);
@@ -186,7 +185,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
 export function languageH1Verdict(o: TestOutcome | null, alpha = PLAN_ALPHA): string {
   const kind = verdictKind(o, alpha);
   if (kind === 'not tested' || !o) return 'Language H1 could not be tested: fewer than 3 tasks have a run at p = 0 that learned the task (strict filter), or there is no spread.';
-  const nums = `Spearman's rho = ${formatStat(o.statistic)} over ${o.n} tasks (runs passing the strict filter), exact p = ${formatStat(o.pValue as number)}, Holm-adjusted p = ${formatStat(o.pHolm)}`;
+  const nums = `Spearman's rho = ${formatStat(o.statistic)} over ${o.n} tasks (runs passing the strict filter)${h1IntervalClause(o)}, exact p = ${formatStat(o.pValue as number)}, Holm-adjusted p = ${formatStat(o.pHolm)}`;
   if (kind === 'supported') return `**Language H1 is supported**: the more extractable the target relative to the spurious feature, the more the RL policy uses it (${nums}; level ${alpha}).`;
   if (kind === 'contradicted') return `**The language data contradict H1**: feature use falls as relative extractability rises (${nums}; level ${alpha}).`;
   return `**Language H1 is not shown** at family-wise level ${alpha}: ${nums}. This does not show that extractability has no effect; the test could not tell one apart from no association.`;

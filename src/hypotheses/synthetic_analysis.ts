@@ -6,7 +6,7 @@
  */
 import { SPEARMAN_EXACT_MAX_N, spearman, type SeedMeanInterval, type TaskSeedValues } from '../stats/index';
 import { createRng } from '../util/rng';
-import { planResultTable, type PlannedResult, type PlanResultRow } from './analysis_plan';
+import { h1Interval, planResultTable, type PlannedResult, type PlanResultRow } from './analysis_plan';
 import { convergenceSummary, runConvergence, type ConvergenceRow } from './convergence';
 import { featureUseIntervals, h1IntervalRows, rlFeatureUseBySeed, sftFeatureUseBySeed, type H1IntervalRow } from './feature_use_intervals';
 import { h2Rows } from './h2';
@@ -64,7 +64,7 @@ export function h1Test(id: PlannedResult['id'], extractability: readonly TaskExt
   });
   if (pts.length < 3 || new Set(pts.map((p) => p.x)).size < 2 || new Set(pts.map((p) => p.y)).size < 2) return null;
   const r = spearman(pts.map((p) => p.x), pts.map((p) => p.y), { method: pts.length <= SPEARMAN_EXACT_MAX_N ? 'exact' : 'auto' });
-  return { id, statistic: r.statistic, pValue: r.pValue, n: r.n, method: r.method };
+  return { id, statistic: r.statistic, pValue: r.pValue, n: r.n, method: r.method, ...h1Interval(r.statistic, r.n) };
 }
 
 /** Runs every planned test on `inputs`; deterministic for a given `opts.seed`. */
@@ -86,8 +86,7 @@ export function analyseSynthetic(inputs: SyntheticInputs, opts: SyntheticAnalysi
     const t = h2StratifiedTest(rows, measure, rng.child(label), nPermutations);
     if (!t) return;
     const ci = h2TaskInterval(t, rng.child(`${label}/tasks-bootstrap`), nResamples);
-    const ciMethod = ci ? `; CI: percentile bootstrap over ${ci.tasks} tasks, B = ${ci.nResamples}` : '';
-    push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)${ciMethod}`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
+    push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
   };
   stratified('h2-rl-tonly-stratified', h2, 't_only', 'h2-primary');
   if (minNonZeroRate !== null) push(h1Test('h1-rl-minrate-all', inputs.extractability, rlFeatureUseBySeed(inputs.rl, minNonZeroRate)));

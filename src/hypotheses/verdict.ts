@@ -23,6 +23,11 @@ export function h2IntervalClause(o: Pick<TestOutcome, 'low' | 'high'>): string {
   return o.low === undefined || o.high === undefined ? '' : `, 95 % bootstrap interval over tasks [${formatStat(o.low)}, ${formatStat(o.high)}]`;
 }
 
+/** The H1 rho's 95 % interval as a clause, '' without one. */
+export function h1IntervalClause(o: Pick<TestOutcome, 'low' | 'high'>): string {
+  return o.low === undefined || o.high === undefined ? '' : `, 95 % interval [${formatStat(o.low)}, ${formatStat(o.high)}] (Fisher z, Bonett-Wright)`;
+}
+
 /** The sentence after a 'not shown' H2 verdict: what its interval leaves open (empty without an interval). */
 export function h2OpenEffectSentence(o: Pick<TestOutcome, 'low' | 'high'>): string {
   if (o.low === undefined || o.high === undefined) return '';
@@ -44,7 +49,7 @@ export function verdictKind(o: TestOutcome | null, alpha = PLAN_ALPHA): VerdictK
 export function h1Verdict(o: TestOutcome | null, alpha = PLAN_ALPHA): string {
   const kind = verdictKind(o, alpha);
   if (kind === 'not tested' || !o) return `H1 could not be tested: fewer than 3 task pairs with both relative extractability and feature use, or no spread in either.`;
-  const nums = `Spearman's rho = ${formatStat(o.statistic)} over ${o.n} task pairs, exact p = ${formatStat(o.pValue as number)}, Holm-adjusted p = ${formatStat(o.pHolm)}`;
+  const nums = `Spearman's rho = ${formatStat(o.statistic)} over ${o.n} task pairs${h1IntervalClause(o)}, exact p = ${formatStat(o.pValue as number)}, Holm-adjusted p = ${formatStat(o.pHolm)}`;
   if (kind === 'supported') return `**H1 is supported**: the more extractable the target relative to the spurious feature, the more the RL policy uses it (${nums}; level ${alpha}).`;
   if (kind === 'contradicted') return `**The data contradict H1**: feature use falls as relative extractability rises (${nums}; level ${alpha}).`;
   return `**H1 is not shown** at family-wise level ${alpha}: ${nums}. This does not show that extractability has no effect; the test could not tell one apart from no association.`;

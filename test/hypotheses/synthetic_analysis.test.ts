@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANALYSIS_PLAN, analysisPlanMarkdown, planResultTable } from '../../src/hypotheses/analysis_plan';
+import { ANALYSIS_PLAN, analysisPlanMarkdown, h1Interval, planResultTable } from '../../src/hypotheses/analysis_plan';
 import { convergenceSentence, convergenceSummary, runConvergence } from '../../src/hypotheses/convergence';
 import { h1IntervalRows, rlFeatureUseBySeed, stripPoints } from '../../src/hypotheses/feature_use_intervals';
 import { h2MeasureOf, h2PerTask, h2StratifiedTest, h2TaskInterval, h2TestableRows } from '../../src/hypotheses/h2_stratified';
@@ -185,6 +185,13 @@ describe('verdicts and the results paragraph', () => {
     assert.match(h2Verdict({ statistic: 0.3, pValue: 0.04, pHolm: 0.08, n: 48, low: 0.1, high: 0.5 }), /\[0\.1, 0\.5\], .*The interval over tasks excludes 0, but the planned test, after Holm adjustment, does not reach the family-wise level\.$/);
     assert.match(h2Verdict({ statistic: 0.6, pValue: 0.001, pHolm: 0.002, n: 48, low: 0.4, high: 0.8 }), /^\*\*H2 is supported\*\*: .*interval over tasks \[0\.4, 0\.8\], .*level 0\.05\)\.$/);
     assert.doesNotMatch(h2Verdict({ statistic: 0.1, pValue: 0.5, pHolm: 0.5, n: 9 }), /interval/);
+    // H1's descriptive interval: Fisher z with the Bonett-Wright standard error; rho = 0.9 over 9 pairs:
+    // tanh(atanh(0.9) -/+ 1.95996 sqrt((1 + 0.405) / 6)) = [0.48061, 0.98433] (hand-worked, Python's math and NormalDist).
+    const ci = h1Interval(0.9, 9);
+    assert.ok(Math.abs(ci.low! - 0.4806104749118961) < 1e-9 && Math.abs(ci.high! - 0.9843305251295531) < 1e-9, JSON.stringify(ci));
+    assert.deepEqual(h1Interval(1, 9), {});
+    assert.deepEqual(h1Interval(0.5, 3), {});
+    assert.match(h1Verdict({ statistic: 0.9, pValue: 0.002, pHolm: 0.004, n: 9, ...ci }), /^\*\*H1 is supported\*\*: .*rho = 0\.9 over 9 task pairs, 95 % interval \[0\.481, 0\.984\] \(Fisher z, Bonett-Wright\), exact p = 0\.002,/);
     assert.match(rlVsSftVerdict({ estimate: 0.4, low: 0.4, high: 0.4, tasks: 4 }), /no interval and no conclusion/);
     assert.match(rlVsSftVerdict({ estimate: 0.4, low: 0.1, high: 0.6, tasks: 9 }), /^RL follows extractability more closely/);
     assert.equal(formatStat(0.000123), '1.2e-4');
