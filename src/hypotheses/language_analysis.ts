@@ -13,8 +13,9 @@ import { rlFeatureUseBySeed, sftFeatureUseBySeed } from './feature_use_intervals
 import { h2Rows } from './h2';
 import { h2PerTask, h2StratifiedTest, h2TaskInterval, type H2TaskRow } from './h2_stratified';
 import { keepLearnedRuns, strictPassAtP0, type FilterableRun, type StrictPassAtP0 } from './language_filters';
+import { rlMinusSftH1 } from './rl_vs_sft';
 import type { RlRun, RlRunResult, SftRun, TaskExtractabilityRow } from './runs';
-import { formatStat, h1IntervalClause, h2IntervalClause, h2OpenEffectSentence, verdictKind, type TestOutcome } from './verdict';
+import { formatStat, h1IntervalClause, rlVsSftVerdict, h2IntervalClause, h2OpenEffectSentence, verdictKind, type TestOutcome } from './verdict';
 
 /** Ids of the planned language tests. */
 export type LanguageTestId = 'lang-h1-p0-strict' | 'lang-h2-tonly-strict' | 'lang-h1-p0-all' | 'lang-h1-p0-study' | 'lang-h2-tonly-all' | 'lang-h1-sft-p0';
@@ -138,7 +139,9 @@ export interface LanguageAnalysis {
   /** The p = 0 runs that pass the strict filter, against `STRICT_PASS_GOAL_AT_P0`. */
   readonly strictAtP0: StrictPassAtP0;
   readonly tasks: number;
-  readonly verdicts: { readonly h1: string; readonly h2: string };
+  /** rho(RL) - rho(SFT) of the H1 correlation at p = 0 (strict-filter RL runs, all SFT runs), with its 95 % bootstrap interval over seeds; null with fewer than 3 tasks. */
+  readonly rlMinusSft: { estimate: number; low: number; high: number; tasks: number; nResamples: number } | null;
+  readonly verdicts: { readonly h1: string; readonly h2: string; readonly rlVsSft: string };
 }
 
 /** Runs every planned language test; deterministic for a given seed. */
@@ -162,6 +165,8 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
   push(languageH1Test('lang-h1-p0-study', inputs.extractability, rlFeatureUseBySeed(study, 0)));
   h2('lang-h2-tonly-all', inputs.rl);
   push(languageH1Test('lang-h1-sft-p0', inputs.extractability, sftFeatureUseBySeed(inputs.sft, 0)));
+  // RL against SFT as one quantity, as in the synthetic half: not a planned test (no p, no Holm), an interval.
+  const diff = rlMinusSftH1(inputs.extractability, rlFeatureUseBySeed(strict, 0), sftFeatureUseBySeed(inputs.sft, 0), rng.child('rl-minus-sft'), nResamples);
   const table = languagePlanTable(results);
   const outcome = (id: LanguageTestId): TestOutcome | null => {
     const row = table.find((r) => r.test === id);
@@ -177,7 +182,8 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
     kept: { strict: strict.length, study: study.length, all: inputs.rl.length },
     strictAtP0: strictPassAtP0(inputs.rl),
     tasks: new Set(inputs.rl.map((r) => r.task)).size,
-    verdicts: { h1: languageH1Verdict(outcome('lang-h1-p0-strict')), h2: languageH2Verdict(outcome('lang-h2-tonly-strict')) },
+    rlMinusSft: diff && { estimate: diff.estimate, low: diff.low, high: diff.high, tasks: diff.tasks, nResamples: diff.nResamples },
+    verdicts: { h1: languageH1Verdict(outcome('lang-h1-p0-strict')), h2: languageH2Verdict(outcome('lang-h2-tonly-strict')), rlVsSft: rlVsSftVerdict(diff, 'tasks') },
   };
 }
 

@@ -149,6 +149,7 @@ export function languageResultsParagraph(
     a.verdicts.h2,
     languageH2PerTaskLine(a),
     languageH1PointsLine(a),
+    a.verdicts.rlVsSft,
     ...(control ? [randomInitControlLine(control.pretrained, control.random)] : []),
     languageSecondaryTestsLine(a),
     ...others.map((o) => otherLineageLine(a, o)),

@@ -66,11 +66,11 @@ export function h2Verdict(o: TestOutcome | null, alpha = PLAN_ALPHA): string {
 }
 
 /** One sentence on the RL-minus-SFT difference of the H1 correlations. */
-export function rlVsSftVerdict(d: { estimate: number; low: number; high: number; tasks: number } | null): string {
-  if (!d) return 'RL vs SFT: no interval (fewer than 3 task pairs with runs of both methods, or a constant feature use).';
-  const nums = `rho(RL) - rho(SFT) = ${formatStat(d.estimate)}, 95 % bootstrap interval over seeds [${formatStat(d.low)}, ${formatStat(d.high)}], ${d.tasks} task pairs`;
+export function rlVsSftVerdict(d: { estimate: number; low: number; high: number; tasks: number } | null, unit = 'task pairs'): string {
+  if (!d) return `RL vs SFT: no interval (fewer than 3 ${unit} with runs of both methods, or a constant feature use).`;
+  const nums = `rho(RL) - rho(SFT) = ${formatStat(d.estimate)}, 95 % bootstrap interval over seeds [${formatStat(d.low)}, ${formatStat(d.high)}], ${d.tasks} ${unit}`;
   // One seed per task (or identical seeds) leaves the bootstrap nothing to resample: a zero-width interval is no evidence.
-  if (d.low === d.high) return `RL vs SFT: rho(RL) - rho(SFT) = ${formatStat(d.estimate)} over ${d.tasks} task pairs, but the seeds show no spread (one seed per task?), so there is no interval and no conclusion.`;
+  if (d.low === d.high) return `RL vs SFT: rho(RL) - rho(SFT) = ${formatStat(d.estimate)} over ${d.tasks} ${unit}, but the seeds show no spread (one seed per task?), so there is no interval and no conclusion.`;
   if (d.low <= 0 && d.high >= 0) return `RL and SFT: the interval contains 0, so these runs do not show that RL ranks the tasks by extractability differently from supervised fine-tuning (${nums}).`;
   return d.estimate > 0
     ? `RL follows extractability more closely than supervised fine-tuning (${nums}).`

@@ -76,6 +76,11 @@ describe('declared language analysis', () => {
     assert.equal(a.table.find((x) => x.test === 'lang-h1-p0-strict')!['95% CI'], '');
     assert.match(a.verdicts.h2, /over 8 runs \(strict filter\), 95 % bootstrap interval over tasks \[1, 1\], stratified permutation p = 0\.125/);
     assert.equal(r('lang-h2-tonly-strict').method, 'stratified permutation (exact, 4 tasks)');
+    // RL against SFT: rho(RL) = 1 (strict runs), rho(SFT) = -1, so the difference is 2; one seed per task and method leaves nothing to resample.
+    assert.equal(a.rlMinusSft!.estimate, 2);
+    assert.equal(a.rlMinusSft!.tasks, 4);
+    assert.equal(a.verdicts.rlVsSft, 'RL vs SFT: rho(RL) - rho(SFT) = 2 over 4 tasks, but the seeds show no spread (one seed per task?), so there is no interval and no conclusion.');
+    assert.match(analyseLanguage({ extractability, rl, sft: [] }).verdicts.rlVsSft, /^RL vs SFT: no interval \(fewer than 3 tasks with runs of both methods/);
   });
 
   it('is deterministic and says plainly when H1 cannot be tested', () => {
@@ -99,6 +104,7 @@ describe('language results paragraph', () => {
     assert.match(text, /4 of 4 RL runs learned the task by the strict filter/);
     assert.match(text, /At p = 0, 4 of 4 runs \(100 %\) learned the task by the strict filter; the goal of at least 80 % is met\./);
     assert.ok(text.includes(a.verdicts.h1));
+    assert.ok(text.includes(`\n${a.verdicts.rlVsSft}\n`), 'the RL-vs-SFT sentence has its own line');
     assert.match(text, /^At the `laptop` preset: 4 language tasks;/m);
     // With the model's weights hash, the paragraph names the lineage its runs are of.
     const named = languageResultsParagraph(a, 'laptop', partial, undefined, undefined, 'f78bb0f9905054bad7979d3343e7b888a19fd93e8eb2d13a1fef198fd207bed3');
