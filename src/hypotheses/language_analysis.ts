@@ -5,11 +5,11 @@
  * (language_filters.ts), the same tests on all runs and on the study's filter are secondary, and
  * Holm's adjustment is applied within each family. Pure: loaded runs in, tables and sentences out.
  */
-import { holmAdjustedPValues, spearman, SPEARMAN_EXACT_MAX_N, type TaskSeedValues } from '../stats/index';
+import { holmAdjustedPValues, spearman, SPEARMAN_EXACT_MAX_N, type SeedMeanInterval, type TaskSeedValues } from '../stats/index';
 import { mean } from '../stats/describe';
 import { createRng } from '../util/rng';
 import { h1Interval, PLAN_ALPHA, PLAN_INTERVALS_NOTE } from './analysis_plan';
-import { rlFeatureUseBySeed, sftFeatureUseBySeed } from './feature_use_intervals';
+import { featureUseIntervals, rlFeatureUseBySeed, sftFeatureUseBySeed } from './feature_use_intervals';
 import { h2Rows } from './h2';
 import { h2PerTask, h2StratifiedTest, h2TaskInterval, type H2TaskRow } from './h2_stratified';
 import { keepLearnedRuns, strictPassAtP0, type FilterableRun, type StrictPassAtP0 } from './language_filters';
@@ -107,6 +107,9 @@ export interface LanguageH1Point {
   /** RL feature use at p = 0, all runs, mean over seeds. */
   readonly rlUse: number | null;
   readonly rlSeeds: number;
+  /** The 95 % percentile bootstrap interval of `rlUse` over seeds (`analyseLanguage`; absent with fewer than 2 seeds). */
+  readonly rlLow?: number;
+  readonly rlHigh?: number;
   /** SFT feature use at p = 0 (1 - mean(s-only, t-only error)), mean over seeds. */
   readonly sftUse: number | null;
   readonly sftSeeds: number;
@@ -124,6 +127,14 @@ export function languageH1Points(inputs: LanguageInputs): LanguageH1Point[] {
       const s = sft.find((t) => t.task === e.task)?.values;
       return { task: e.task, relMdl: e.relMdl, rlUse: meanOrNull(r), rlSeeds: r?.length ?? 0, sftUse: meanOrNull(s), sftSeeds: s?.length ?? 0 };
     });
+}
+
+/** The H1 points with the RL feature use's bootstrap interval over seeds where a task has 2 or more seeds. */
+function withUseIntervals(points: readonly LanguageH1Point[], intervals: readonly SeedMeanInterval[]): LanguageH1Point[] {
+  return points.map((p) => {
+    const ci = intervals.find((i) => i.task === p.task);
+    return ci && ci.low !== null && ci.high !== null ? { ...p, rlLow: ci.low, rlHigh: ci.high } : p;
+  });
 }
 
 /** Everything notebook 08 and the README paragraph show. */
@@ -175,7 +186,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
   };
   return {
     results,
-    h1Points: languageH1Points(inputs),
+    h1Points: withUseIntervals(languageH1Points(inputs), featureUseIntervals(rlFeatureUseBySeed(inputs.rl, 0), rng.child('use-intervals'), nResamples)),
     table,
     h2PerTaskStrict: h2PerTask(h2Rows(strict)),
     h2PerTaskAll: h2PerTask(h2Rows(inputs.rl)),

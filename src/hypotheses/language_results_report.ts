@@ -74,8 +74,9 @@ export function languageSecondaryTestsLine(a: Pick<LanguageAnalysis, 'table'>): 
 export function languageH1PointsLine(a: Pick<LanguageAnalysis, 'h1Points'>): string {
   const found = a.h1Points.filter((p) => p.rlUse !== null || p.sftUse !== null);
   if (found.length === 0) return 'H1 points: no run at p = 0 yet.';
-  const use = (u: number | null, n: number) => (u === null ? 'none' : `${u.toFixed(2)} (${n} seed${n === 1 ? '' : 's'})`);
-  return `H1 points (task: MDL(s)/MDL(t); RL, SFT feature use at p = 0, mean over seeds), by relative extractability: ${found.map((p) => `${p.task}: ${formatStat(p.relMdl)}; ${use(p.rlUse, p.rlSeeds)}, ${use(p.sftUse, p.sftSeeds)}`).join('; ')}.`;
+  const use = (u: number | null, n: number, low?: number, high?: number) =>
+    u === null ? 'none' : `${u.toFixed(2)}${low === undefined || high === undefined ? '' : ` [${low.toFixed(2)}, ${high.toFixed(2)}]`} (${n} seed${n === 1 ? '' : 's'})`;
+  return `H1 points (task: MDL(s)/MDL(t); RL feature use at p = 0, mean over seeds with its 95 % bootstrap interval over seeds; SFT feature use at p = 0, mean over seeds), by relative extractability: ${found.map((p) => `${p.task}: ${formatStat(p.relMdl)}; ${use(p.rlUse, p.rlSeeds, p.rlLow, p.rlHigh)}, ${use(p.sftUse, p.sftSeeds)}`).join('; ')}.`;
 }
 
 /**

@@ -172,7 +172,8 @@ describe('language H1 points and secondary tests in the paragraph', () => {
       [3, null, 0, 0.7, 1],
       [1, 0.4, 2, null, 0],
     ]);
-    assert.equal(languageH1PointsLine(a), 'H1 points (task: MDL(s)/MDL(t); RL, SFT feature use at p = 0, mean over seeds), by relative extractability: 2: 0.5; 0.10 (1 seed), none; 3: 1; none, 0.70 (1 seed); 1: 2; 0.40 (2 seeds), none.');
+    // Task 1's two seeds (0.3, 0.5): a resample's mean is 0.3, 0.4 or 0.5 with probabilities 1/4, 1/2, 1/4, so the 95 % percentile interval is [0.3, 0.5].
+    assert.equal(languageH1PointsLine(a), 'H1 points (task: MDL(s)/MDL(t); RL feature use at p = 0, mean over seeds with its 95 % bootstrap interval over seeds; SFT feature use at p = 0, mean over seeds), by relative extractability: 2: 0.5; 0.10 (1 seed), none; 3: 1; none, 0.70 (1 seed); 1: 2; 0.40 [0.30, 0.50] (2 seeds), none.');
     assert.equal(languageH1PointsLine({ h1Points: [] }), 'H1 points: no run at p = 0 yet.');
   });
 
