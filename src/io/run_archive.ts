@@ -1,7 +1,10 @@
 /**
  * A run archive: the verified result files of a preset's run stores as plain JSON lines, one file
  * per run kind (`<dir>/<kind>.jsonl`, one result file per line, sorted by key and hash), so that
- * finished runs can be committed, shipped and imported into another machine's store.
+ * finished runs can be committed, shipped and imported into another machine's store. A kind whose
+ * lines pass `ARCHIVE_PART_BYTES` continues in `<kind>.2.jsonl`, `<kind>.3.jsonl`, … (the sorted
+ * lines cut greedily, each part at most that size unless one line alone is larger), so no file
+ * passes a git host's size limit; readers take the parts in order as one list.
  *
  * Export adds the files of `datasets/results/<preset>/<kind>/` that verify (schema, fields, content
  * hash, and a file name that is the hash of their identity and configuration) to what the archive
@@ -16,10 +19,59 @@ import * as path from 'path';
 import { writeFileAtomic } from './atomic_write';
 import { configHash, contentHash, resultFileProblem, RunStore, type ResultFile, type RunIdentity } from './run_store';
 
-/** Suffix of an archive file: `<kind>.jsonl`. */
+/** Suffix of an archive file: `<kind>.jsonl`, `<kind>.<part>.jsonl`. */
 export const ARCHIVE_SUFFIX = '.jsonl';
 
+/**
+ * Largest archive file written, in bytes: 48 MiB, under GitHub's 50 MiB warning and far under its
+ * 100 MiB limit (a language RL run with its 480 step statistics is about 0.5 MB, so one lineage of
+ * 90 runs is about 44 MB).
+ */
+export const ARCHIVE_PART_BYTES = 48 * 1024 * 1024;
+
 const KIND = /^[a-z][a-z0-9_]*$/;
+
+/** `<kind>.jsonl` (part 1) or `<kind>.<part>.jsonl` (part 2, 3, …) parsed; null for any other name. */
+export function parseArchiveName(file: string): { kind: string; part: number } | null {
+  const m = /^([a-z][a-z0-9_]*)(?:\.([2-9]|[1-9][0-9]+))?\.jsonl$/.exec(file);
+  return m ? { kind: m[1], part: m[2] === undefined ? 1 : Number(m[2]) } : null;
+}
+
+/** The file name of part `part` (from 1) of a kind's archive. */
+export const archivePartName = (kind: string, part: number): string => (part === 1 ? `${kind}${ARCHIVE_SUFFIX}` : `${kind}.${part}${ARCHIVE_SUFFIX}`);
+
+/** The archive files of `kind` in `dir`, in part order (absolute paths). */
+function archiveParts(dir: string, kind: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .map((f) => ({ f, parsed: parseArchiveName(f) }))
+    .filter((x) => x.parsed?.kind === kind)
+    .sort((a, b) => (a.parsed as { part: number }).part - (b.parsed as { part: number }).part)
+    .map((x) => path.join(dir, x.f));
+}
+
+/**
+ * The sorted lines of one kind cut into parts of at most `maxBytes` (each line plus its newline; a
+ * line longer than that is a part of its own). Deterministic: the same lines give the same parts.
+ */
+export function splitArchiveLines(lines: readonly string[], maxBytes: number = ARCHIVE_PART_BYTES): string[][] {
+  const parts: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const size = Buffer.byteLength(line, 'utf8') + 1;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      parts.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(line);
+    bytes += size;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
 
 /** What one export or import did, per run kind. */
 export interface ArchiveKindReport {
@@ -94,7 +146,18 @@ function readArchiveFile(file: string, kind: string): { runs: { value: ResultFil
 /** Kinds with an archive file in `dir`, sorted. */
 function archivedKinds(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith(ARCHIVE_SUFFIX)).map((f) => f.slice(0, -ARCHIVE_SUFFIX.length)).filter((k) => KIND.test(k)).sort();
+  return [...new Set(fs.readdirSync(dir).flatMap((f) => parseArchiveName(f)?.kind ?? []))].sort();
+}
+
+/** All parts of a kind's archive read as one list (`file:line` names the part). */
+function readArchive(dir: string, kind: string): ReturnType<typeof readArchiveFile> {
+  const all: ReturnType<typeof readArchiveFile> = { runs: [], rejected: [] };
+  for (const file of archiveParts(dir, kind)) {
+    const one = readArchiveFile(file, kind);
+    all.runs.push(...one.runs);
+    all.rejected.push(...one.rejected);
+  }
+  return all;
 }
 
 /** A run's place in an archive: its key and configuration hash (the store's file name). */
@@ -109,14 +172,14 @@ const runId = (v: ResultFile<unknown, unknown>): string => `${v.key}\u0000${conf
  * `written` counts runs added, `present` store runs the archive already held. `kinds` restricts the
  * export to those run kinds (the others' archive files are left as they are).
  */
-export function exportRunArchive(root: string, outDir: string, kinds?: readonly string[]): ArchiveKindReport[] {
+export function exportRunArchive(root: string, outDir: string, kinds?: readonly string[], maxPartBytes: number = ARCHIVE_PART_BYTES): ArchiveKindReport[] {
   const reports: ArchiveKindReport[] = [];
   for (const kind of [...new Set([...kindsUnder(root), ...archivedKinds(outDir)])].sort().filter((k) => kinds === undefined || kinds.includes(k))) {
     const rejected: string[] = [];
     const lines = new Map<string, { text: string; contentHash: string }>();
-    const archiveFile = path.join(outDir, `${kind}${ARCHIVE_SUFFIX}`);
-    if (fs.existsSync(archiveFile)) {
-      const archived = readArchiveFile(archiveFile, kind);
+    const oldParts = archiveParts(outDir, kind);
+    {
+      const archived = readArchive(outDir, kind);
       rejected.push(...archived.rejected.map((r) => `${r} (dropped from the archive)`));
       for (const r of archived.runs) lines.set(runId(r.value), { text: r.text, contentHash: r.value.contentHash });
     }
@@ -150,7 +213,14 @@ export function exportRunArchive(root: string, outDir: string, kinds?: readonly 
     }
     if (lines.size > 0) {
       const sorted = [...lines.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, l]) => l.text);
-      writeFileAtomic(archiveFile, sorted.join('\n') + '\n');
+      const parts = splitArchiveLines(sorted, maxPartBytes);
+      // Every new part is written (atomically) before a part left over from a longer archive is removed.
+      const written = parts.map((part, i) => {
+        const file = path.join(outDir, archivePartName(kind, i + 1));
+        writeFileAtomic(file, part.join('\n') + '\n');
+        return file;
+      });
+      for (const stale of oldParts.filter((f) => !written.includes(f))) fs.rmSync(stale);
     }
     reports.push({ kind, written, present, rejected });
   }
@@ -161,15 +231,19 @@ export function exportRunArchive(root: string, outDir: string, kinds?: readonly 
 export function checkRunArchive(dir: string): string[] {
   const problems: string[] = [];
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(ARCHIVE_SUFFIX)).sort()) {
-    const kind = f.slice(0, -ARCHIVE_SUFFIX.length);
-    if (!KIND.test(kind)) problems.push(`${f}: not a run kind's file name`);
-    else problems.push(...readArchiveFile(path.join(dir, f), kind).rejected);
+    const parsed = parseArchiveName(f);
+    if (parsed === null) problems.push(`${f}: not a run kind's file name (<kind>.jsonl or <kind>.<part>.jsonl)`);
+    else problems.push(...readArchiveFile(path.join(dir, f), parsed.kind).rejected);
+  }
+  for (const kind of archivedKinds(dir)) {
+    const parts = archiveParts(dir, kind).map((f) => (parseArchiveName(path.basename(f)) as { part: number }).part);
+    if (parts.some((p, i) => p !== i + 1)) problems.push(`${kind}: archive parts ${parts.join(', ')}; expected 1 to ${parts.length} without gaps`);
   }
   return problems;
 }
 
 /**
- * Imports every `<kind>.jsonl` of `fromDir` into `root/<kind>/`: each line that verifies becomes the
+ * Imports every `<kind>.jsonl` (with its parts) of `fromDir` into `root/<kind>/`: each line that verifies becomes the
  * result file the store would have written. A verified file already there with the same content hash
  * counts as present; one with another content hash is kept and the line reported as a conflict (with
  * `opts.replaceConflictsInto`: moved there, and the archive's written); a file there that fails
@@ -182,7 +256,7 @@ export function importRunArchive(fromDir: string, root: string, kinds?: readonly
     let written = 0;
     let present = 0;
     const replaced: string[] = [];
-    const { runs, rejected } = readArchiveFile(path.join(fromDir, `${kind}${ARCHIVE_SUFFIX}`), kind);
+    const { runs, rejected } = readArchive(fromDir, kind);
     for (const { value: v, where } of runs) {
       const target = storePath(root, kind, v);
       if (fs.existsSync(target)) {

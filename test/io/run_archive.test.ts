@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkRunArchive, exportRunArchive, importRunArchive } from '../../src/io/run_archive';
+import { archivePartName, checkRunArchive, exportRunArchive, importRunArchive, parseArchiveName, splitArchiveLines } from '../../src/io/run_archive';
 import { RunStore } from '../../src/io/run_store';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'run-archive-'));
@@ -60,6 +60,46 @@ describe('run archive: export and import of verified runs', () => {
     assert.deepEqual(tree(a), tree(b));
     const keys = fs.readFileSync(path.join(a, 'toy_rl.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).key);
     assert.deepEqual(keys, ['task1/rate0/seed0', 'task1/rate0/seed0', 'task2/rate0.5/seed1']);
+  });
+
+  it('cuts a kind that passes the part size into <kind>.jsonl, <kind>.2.jsonl, …, reads the parts as one, and merges them again under a larger size', () => {
+    const root = filledRoot();
+    const archive = tmp();
+    const whole = tmp();
+    exportRunArchive(root, whole);
+    const lines = fs.readFileSync(path.join(whole, 'toy_rl.jsonl'), 'utf8').trimEnd().split('\n');
+    // A cap of the first two lines' bytes (each with its newline) keeps them together and puts the third in part 2.
+    const cap = Buffer.byteLength(lines[0]) + 1 + Buffer.byteLength(lines[1]) + 1;
+    exportRunArchive(root, archive, undefined, cap);
+    assert.deepEqual(fs.readdirSync(archive).sort(), ['toy_mdl.jsonl', 'toy_rl.2.jsonl', 'toy_rl.jsonl']);
+    assert.equal(fs.readFileSync(path.join(archive, 'toy_rl.jsonl'), 'utf8'), `${lines[0]}\n${lines[1]}\n`);
+    assert.equal(fs.readFileSync(path.join(archive, 'toy_rl.2.jsonl'), 'utf8'), `${lines[2]}\n`);
+    assert.deepEqual(checkRunArchive(archive), []);
+    const fresh = tmp();
+    assert.deepEqual(importRunArchive(archive, fresh).map((r) => [r.kind, r.written]), [['toy_mdl', 1], ['toy_rl', 3]]);
+    assert.deepEqual(tree(fresh), tree(root));
+    // A second export at the same cap finds every run present and writes the same bytes.
+    const before = tree(archive);
+    assert.deepEqual(exportRunArchive(root, archive, undefined, cap).map((r) => [r.kind, r.written, r.present]), [['toy_mdl', 0, 1], ['toy_rl', 0, 3]]);
+    assert.deepEqual(tree(archive), before);
+    // Under the default size the kind is one file again and the left-over part is removed.
+    exportRunArchive(root, archive);
+    assert.deepEqual(tree(archive), tree(whole));
+    // A gap in the parts is a problem of the archive.
+    exportRunArchive(root, archive, undefined, cap);
+    fs.renameSync(path.join(archive, 'toy_rl.2.jsonl'), path.join(archive, 'toy_rl.3.jsonl'));
+    assert.deepEqual(checkRunArchive(archive), ['toy_rl: archive parts 1, 3; expected 1 to 2 without gaps']);
+  });
+
+  it('splits lines greedily by bytes, one over-long line alone; names parts and parses them back (hand-worked)', () => {
+    // Sizes with newlines: 4, 3, 2, 9, 2 at a cap of 7: [aaa bb] (7), [c] (2 + 9 > 7), [dddddddd] alone (9 > 7), [e].
+    assert.deepEqual(splitArchiveLines(['aaa', 'bb', 'c', 'dddddddd', 'e'], 7), [['aaa', 'bb'], ['c'], ['dddddddd'], ['e']]);
+    assert.deepEqual(splitArchiveLines([], 7), []);
+    assert.equal(archivePartName('language_rl', 1), 'language_rl.jsonl');
+    assert.equal(archivePartName('language_rl', 12), 'language_rl.12.jsonl');
+    assert.deepEqual(parseArchiveName('language_rl.12.jsonl'), { kind: 'language_rl', part: 12 });
+    assert.deepEqual(parseArchiveName('toy_rl.jsonl'), { kind: 'toy_rl', part: 1 });
+    for (const bad of ['toy_rl.1.jsonl', 'toy_rl.02.jsonl', 'Toy.jsonl', 'toy_rl.json', 'toy_rl.2.x.jsonl']) assert.equal(parseArchiveName(bad), null, bad);
   });
 
   it('a second import finds every run present and writes nothing', () => {
