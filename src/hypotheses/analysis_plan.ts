@@ -111,7 +111,7 @@ export const ANALYSIS_PLAN: readonly PlannedTest[] = Object.freeze([
  * test, so no p-value and no adjustment changes.
  */
 export const PLAN_INTERVALS_NOTE =
-  "Added after the first results (2026-12-07), as descriptions rather than tests: each H1 rho comes with a 95 % interval by Fisher's z with Bonett and Wright's (2000) standard error for Spearman's rho, sqrt((1 + rho^2 / 2) / (n - 3)) (none when |rho| = 1 or n < 4); each H2 statistic, a mean over tasks of within-task correlations, with a 95 % percentile bootstrap interval over tasks (tasks resampled with replacement), so a result that is not shown also says how large an effect the runs leave open. They change no p-value and no adjustment.";
+  "Added after the first results (2026-12-07), as descriptions rather than tests: each H1 rho comes with a 95 % interval by Fisher's z with Bonett and Wright's (2000) standard error for Spearman's rho, sqrt((1 + rho^2 / 2) / (n - 3)) (none when |rho| = 1 or n < 4); each H2 statistic, a mean over k tasks of within-task correlations, with Student's t interval over tasks (mean -/+ t(k - 1, 0.975) s / sqrt(k), clipped to [-1, 1]), so a result that is not shown also says how large an effect the runs leave open. They change no p-value and no adjustment.";
 
 /**
  * The descriptive 95 % interval of an H1 Spearman rho over n task pairs (`PLAN_INTERVALS_NOTE`):

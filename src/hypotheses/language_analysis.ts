@@ -167,7 +167,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
   const h2 = (id: LanguageTestId, runs: readonly LanguageAnalysisRun[]) => {
     const t = h2StratifiedTest(h2Rows(runs), 't_only', rng.child(id), nPermutations);
     if (!t) return;
-    const ci = h2TaskInterval(t, rng.child(`${id}/tasks-bootstrap`), nResamples);
+    const ci = h2TaskInterval(t);
     push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
   };
   push(languageH1Test('lang-h1-p0-strict', inputs.extractability, rlFeatureUseBySeed(strict, 0)));

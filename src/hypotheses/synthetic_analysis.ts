@@ -85,7 +85,7 @@ export function analyseSynthetic(inputs: SyntheticInputs, opts: SyntheticAnalysi
   const stratified = (id: PlannedResult['id'], rows: typeof h2, measure: 't_only' | 'feature_use', label: string) => {
     const t = h2StratifiedTest(rows, measure, rng.child(label), nPermutations);
     if (!t) return;
-    const ci = h2TaskInterval(t, rng.child(`${label}/tasks-bootstrap`), nResamples);
+    const ci = h2TaskInterval(t);
     push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
   };
   stratified('h2-rl-tonly-stratified', h2, 't_only', 'h2-primary');

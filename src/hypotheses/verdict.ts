@@ -16,11 +16,11 @@ export function formatStat(x: number): string {
 export type TestOutcome = { statistic: number; pValue: number | null; pHolm: number; n: number; low?: number; high?: number };
 
 /**
- * The H2 statistic's 95 % interval over tasks as a clause, '' without one. When H2 is not shown it
+ * The H2 statistic's 95 % t interval over tasks as a clause, '' without one. When H2 is not shown it
  * says how large an average within-task effect the runs still leave open, in either direction.
  */
 export function h2IntervalClause(o: Pick<TestOutcome, 'low' | 'high'>): string {
-  return o.low === undefined || o.high === undefined ? '' : `, 95 % bootstrap interval over tasks [${formatStat(o.low)}, ${formatStat(o.high)}]`;
+  return o.low === undefined || o.high === undefined ? '' : `, 95 % t interval over tasks [${formatStat(o.low)}, ${formatStat(o.high)}]`;
 }
 
 /** The H1 rho's 95 % interval as a clause, '' without one. */

@@ -169,3 +169,25 @@ export function studentTSf(t: number, df: number): number {
   const tail = incompleteBetaTails(df / (df + t * t), df / 2, 0.5).lower / 2;
   return t >= 0 ? tail : 1 - tail;
 }
+
+/**
+ * Student's t quantile: the t with P(T <= t) = p for `df` degrees of freedom (scipy.stats.t.ppf),
+ * by bisection on `studentTSf` to the last bits (the tail function is monotone, so this cannot miss).
+ */
+export function studentTQuantile(p: number, df: number): number {
+  if (Number.isNaN(p) || p < 0 || p > 1) throw new Error(`studentTQuantile: p = ${p}; expected p in [0, 1]`);
+  if (!(df > 0)) throw new Error(`studentTQuantile: df = ${df}; expected df > 0`);
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -studentTQuantile(1 - p, df);
+  let lo = 0;
+  let hi = 1;
+  while (1 - studentTSf(hi, df) < p) hi *= 2; // P(T <= hi) >= p
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (1 - studentTSf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

@@ -55,4 +55,4 @@ export { fitBinomialGlm, predictBinomialGlm } from './glm';
 export type { BinomialGlmOptions, BinomialGlmFit, BinomialGlmPrediction } from './glm';
 export { mean, median, sampleVariance, sampleStd, sem } from './describe';
 export { averageRanks, tieGroupSizes, hasTies } from './ranks';
-export { normalCdf, normalQuantile, studentTSf, regularizedIncompleteBeta, logGamma } from './distributions';
+export { normalCdf, normalQuantile, studentTQuantile, studentTSf, regularizedIncompleteBeta, logGamma } from './distributions';

@@ -74,7 +74,7 @@ describe('declared language analysis', () => {
     // Every task's rho is 1, so the interval over tasks is the point [1, 1], in the table and the verdict.
     assert.equal(a.table.find((x) => x.test === 'lang-h2-tonly-strict')!['95% CI'], '[1.000, 1.000]');
     assert.equal(a.table.find((x) => x.test === 'lang-h1-p0-strict')!['95% CI'], '');
-    assert.match(a.verdicts.h2, /over 8 runs \(strict filter\), 95 % bootstrap interval over tasks \[1, 1\], stratified permutation p = 0\.125/);
+    assert.match(a.verdicts.h2, /over 8 runs \(strict filter\), 95 % t interval over tasks \[1, 1\], stratified permutation p = 0\.125/);
     assert.equal(r('lang-h2-tonly-strict').method, 'stratified permutation (exact, 4 tasks)');
     // RL against SFT: rho(RL) = 1 (strict runs), rho(SFT) = -1, so the difference is 2; one seed per task and method leaves nothing to resample.
     assert.equal(a.rlMinusSft!.estimate, 2);

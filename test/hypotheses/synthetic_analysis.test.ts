@@ -66,31 +66,32 @@ describe('H2 per task and stratified', () => {
     assert.ok(Math.abs(t.pValue - 2 / 36) < 1e-12, String(t.pValue));
   });
 
-  it('the interval over tasks of the mean within-task rho: rhos +1 and -1 give [-1, 1]; equal rhos give a point; one task gives none (hand-worked)', () => {
-    // Two tasks, 3 rates each: task 1 rises with the rate (rho +1), task 2 falls (rho -1), so the mean is 0.
-    // A resample of 2 tasks has mean -1 (prob 1/4), 0 (1/2) or +1 (1/4): the 2.5 % and 97.5 % quantiles are -1 and +1.
-    const opposite = [0, 0.1, 0.5].flatMap((rate, i) => [
-      { task: 1, rate, seed: 0, s_only: 0, t_only: i / 2 },
-      { task: 2, rate, seed: 0, s_only: 0, t_only: 1 - i / 2 },
-    ]);
-    const t = h2StratifiedTest(opposite, 't_only', createRng(1), 999)!;
-    assert.equal(t.statistic, 0);
-    assert.deepEqual(h2TaskInterval(t, createRng(2), 999), { low: -1, high: 1, tasks: 2, nResamples: 999 });
-    // Both tasks rising: every resample's mean is 1.
-    const rising = opposite.map((r) => ({ ...r, t_only: r.task === 2 ? 1 - r.t_only : r.t_only }));
-    assert.deepEqual(h2TaskInterval(h2StratifiedTest(rising, 't_only', createRng(1), 999)!, createRng(2), 999), { low: 1, high: 1, tasks: 2, nResamples: 999 });
-    const one = opposite.filter((r) => r.task === 1);
-    assert.equal(h2TaskInterval(h2StratifiedTest(one, 't_only', createRng(1), 999)!, createRng(2), 999), null);
-    // Seeded: the same rng seed gives the same interval, a different seed may not.
-    const three = [...opposite, ...[0, 0.1, 0.5].map((rate, i) => ({ task: 3, rate, seed: 0, s_only: 0, t_only: [0.2, 0.6, 0.4][i] }))];
-    const t3 = h2StratifiedTest(three, 't_only', createRng(1), 999)!;
-    assert.deepEqual(h2TaskInterval(t3, createRng('x'), 500), h2TaskInterval(t3, createRng('x'), 500));
+  it("the t interval over tasks of the mean within-task rho (hand-worked): six tasks, four at 0.5 and two at 1; clipped; a point; none for one task", () => {
+    // Six tasks of three rates each: t-only ranks (1, 3, 2) against the rates give rho 0.5, ranks (1, 2, 3) rho 1.
+    const task = (k: number, ys: number[]) => [0, 0.1, 0.5].map((rate, i) => ({ task: k, rate, seed: 0, s_only: 0, t_only: ys[i] }));
+    const half = [0.2, 0.6, 0.4];
+    const up = [0.2, 0.4, 0.6];
+    const six = [...[1, 2, 3, 4].flatMap((k) => task(k, half)), ...[5, 6].flatMap((k) => task(k, up))];
+    const t = h2StratifiedTest(six, 't_only', createRng(1), 99)!;
+    assert.ok(Math.abs(t.statistic - 2 / 3) < 1e-12);
+    // mean 2/3, s = sqrt((4 (1/6)^2 + 2 (1/3)^2) / 5) = sqrt(1/15), t(5, 0.975) = 2.5705818356363146 (scipy.stats.t.ppf):
+    // 2/3 -/+ 2.5705818 sqrt(1/15) / sqrt(6) = [0.3957035, 0.9376298].
+    const ci = h2TaskInterval(t)!;
+    const halfWidth = (2.5705818356363146 * Math.sqrt(1 / 15)) / Math.sqrt(6);
+    assert.ok(Math.abs(ci.low - (2 / 3 - halfWidth)) < 1e-12 && Math.abs(ci.high - (2 / 3 + halfWidth)) < 1e-12, JSON.stringify(ci));
+    assert.equal(ci.tasks, 6);
+    // Two tasks at +1 and -1: mean 0, s / sqrt(2) = 1, t(1, 0.975) = 12.7: clipped to [-1, 1].
+    const opposite = [...task(1, up), ...task(2, [0.6, 0.4, 0.2])];
+    assert.deepEqual(h2TaskInterval(h2StratifiedTest(opposite, 't_only', createRng(1), 99)!), { low: -1, high: 1, tasks: 2 });
+    // Every task at rho 1: no spread, the point [1, 1].
+    assert.deepEqual(h2TaskInterval(h2StratifiedTest([...task(1, up), ...task(2, up)], 't_only', createRng(1), 99)!), { low: 1, high: 1, tasks: 2 });
+    assert.equal(h2TaskInterval(h2StratifiedTest(task(1, up), 't_only', createRng(1), 99)!), null);
   });
 
   it('the interval over tasks needs the mean-within statistic: a pooled result is one line naming the field', async () => {
     const { stratifiedPermutationTest } = await import('../../src/stats/index');
     const pooled = stratifiedPermutationTest([0, 1, 0, 1], [0, 1, 1, 0], [1, 1, 2, 2], { pooling: 'pooled' }, createRng(1));
-    assert.throws(() => h2TaskInterval(pooled, createRng(2)), /^ConfigError: test\.pooling: 'pooled'; the interval over tasks needs 'mean-within'$/);
+    assert.throws(() => h2TaskInterval(pooled), /^ConfigError: test\.pooling: 'pooled'; the interval over tasks needs 'mean-within'$/);
   });
 });
 
@@ -180,7 +181,7 @@ describe('verdicts and the results paragraph', () => {
     // H2 with its interval over tasks: the clause after the runs, and what a 'not shown' leaves open.
     assert.equal(
       h2Verdict({ statistic: -0.0325, pValue: 0.849, pHolm: 0.849, n: 48, low: -0.447, high: 0.383 }),
-      '**H2 is not shown** at family-wise level 0.05: mean within-task Spearman rho of rate and t-only reward = -0.0325 over 48 runs, 95 % bootstrap interval over tasks [-0.447, 0.383], stratified permutation p = 0.849, Holm-adjusted p = 0.849. The interval contains 0: average within-task rhos from -0.447 to 0.383 fit these runs, larger ones in either direction do not.',
+      '**H2 is not shown** at family-wise level 0.05: mean within-task Spearman rho of rate and t-only reward = -0.0325 over 48 runs, 95 % t interval over tasks [-0.447, 0.383], stratified permutation p = 0.849, Holm-adjusted p = 0.849. The interval contains 0: average within-task rhos from -0.447 to 0.383 fit these runs, larger ones in either direction do not.',
     );
     assert.match(h2Verdict({ statistic: 0.3, pValue: 0.04, pHolm: 0.08, n: 48, low: 0.1, high: 0.5 }), /\[0\.1, 0\.5\], .*The interval over tasks excludes 0, but the planned test, after Holm adjustment, does not reach the family-wise level\.$/);
     assert.match(h2Verdict({ statistic: 0.6, pValue: 0.001, pHolm: 0.002, n: 48, low: 0.4, high: 0.8 }), /^\*\*H2 is supported\*\*: .*interval over tasks \[0\.4, 0\.8\], .*level 0\.05\)\.$/);

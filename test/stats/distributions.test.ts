@@ -5,6 +5,7 @@ import {
   logGamma,
   normalCdf,
   normalQuantile,
+  studentTQuantile,
   studentTSf,
 } from '../../src/stats/distributions';
 import { assertClose, loadFixture } from './stats_test_utils';
@@ -44,5 +45,17 @@ describe('distributions', () => {
   it('gives the closed forms: I_x(1, 1) = x and the Cauchy tail 1/2 - atan(t)/pi', () => {
     assertClose(incompleteBetaTails(0.3, 1, 1).lower, 0.3, 1e-15, 0, 'uniform');
     assertClose(studentTSf(2, 1), 0.5 - Math.atan(2) / Math.PI, 1e-14, 0, 'Cauchy');
+  });
+
+  it("gives Student's t quantiles: the closed forms for 1 and 2 df, the tables' t(8, 0.975), and the tail back", () => {
+    for (const p of [0.6, 0.9, 0.975, 0.995, 0.025]) {
+      assertClose(studentTQuantile(p, 1), Math.tan(Math.PI * (p - 0.5)), 1e-12, 0, `Cauchy quantile at ${p}`);
+      assertClose(studentTQuantile(p, 2), (2 * p - 1) / Math.sqrt(2 * p * (1 - p)), 1e-12, 0, `t(2) quantile at ${p}`);
+    }
+    assertClose(studentTQuantile(0.975, 8), 2.306004135204166, 1e-12, 0, 't(8, 0.975), scipy.stats.t.ppf');
+    assertClose(studentTSf(studentTQuantile(0.975, 29), 29), 0.025, 1e-13, 0, 'round trip at 29 df');
+    assert.equal(studentTQuantile(0.5, 3), 0);
+    assert.equal(studentTQuantile(1, 3), Infinity);
+    assert.throws(() => studentTQuantile(0.9, 0), /df = 0; expected df > 0/);
   });
 });
