@@ -102,13 +102,8 @@ export const ANALYSIS_PLAN: readonly PlannedTest[] = Object.freeze([
 ] satisfies PlannedTest[]);
 
 /**
- * Why the primary H2 measure is the t-only reward: with the study's training sets the label-0 share
- * grows with the rate (75 % at p = 0.5), so a policy that always answers "label 0" gains s-only
- * reward, and feature use, without using either feature; it cannot gain t-only reward (label 1).
- */
-/**
- * The H2 interval, added to the plan after the first results (2026-12-07): a description, not a
- * test, so no p-value and no adjustment changes.
+ * The H1 and H2 intervals, added to the plans after the first results (2026-12-07): descriptions,
+ * not tests, so no p-value and no adjustment changes.
  */
 export const PLAN_INTERVALS_NOTE =
   "Added after the first results (2026-12-07), as descriptions rather than tests: each H1 rho comes with a 95 % interval by Fisher's z with Bonett and Wright's (2000) standard error for Spearman's rho, sqrt((1 + rho^2 / 2) / (n - 3)) (none when |rho| = 1 or n < 4); each H2 statistic, a mean over k tasks of within-task correlations, with Student's t interval over tasks (mean -/+ t(k - 1, 0.975) s / sqrt(k), clipped to [-1, 1]), so a result that is not shown also says how large an effect the runs leave open. They change no p-value and no adjustment.";
@@ -123,6 +118,11 @@ export function h1Interval(rho: number, n: number): { low?: number; high?: numbe
   return { low: ci.low, high: ci.high };
 }
 
+/**
+ * Why the primary H2 measure is the t-only reward: with the study's training sets the label-0 share
+ * grows with the rate (75 % at p = 0.5), so a policy that always answers "label 0" gains s-only
+ * reward, and feature use, without using either feature; it cannot gain t-only reward (label 1).
+ */
 export const H2_MEASURE_REASON =
   'The t-only reward is the primary H2 measure because it cannot rise by answering label 0 more often: the study\'s training sets hold more label-0 prompts as the rate grows (75 % at p = 0.5), which alone raises the s-only reward and feature use.';
 
@@ -141,6 +141,11 @@ export function analysisPlanMarkdown(plan: readonly PlannedTest[] = ANALYSIS_PLA
 /** The outcome of one planned test (statistic NaN and p null where it could not be run). */
 export type PlannedResult = { id: PlannedTestId; statistic: number; pValue: number | null; n: number; method: string; low?: number; high?: number };
 
+/** A result's interval as a table cell, `[low, high]` to 3 decimals, '' without one. */
+export function ciCell(r: { low?: number; high?: number } | undefined): string {
+  return r && r.low !== undefined && r.high !== undefined ? `[${r.low.toFixed(3)}, ${r.high.toFixed(3)}]` : '';
+}
+
 /** One row of the results table (a type alias so it passes to `showTable`). */
 export type PlanResultRow = { role: string; hypothesis: string; test: PlannedTestId; statistic: number; n: number; 'p (raw)': number; 'p (Holm)': number; '95% CI': string; method: string };
 
@@ -157,7 +162,6 @@ export function planResultTable(results: readonly PlannedResult[], plan: readonl
   }
   return plan.map((t) => {
     const r = results.find((x) => x.id === t.id);
-    const ci = r && r.low !== undefined && r.high !== undefined ? `[${r.low.toFixed(3)}, ${r.high.toFixed(3)}]` : '';
-    return { role: t.role, hypothesis: t.hypothesis, test: t.id, statistic: r?.statistic ?? NaN, n: r?.n ?? 0, 'p (raw)': r?.pValue ?? NaN, 'p (Holm)': adjusted.get(t.id) ?? NaN, '95% CI': ci, method: r?.method ?? 'not run (no runs at this preset)' };
+    return { role: t.role, hypothesis: t.hypothesis, test: t.id, statistic: r?.statistic ?? NaN, n: r?.n ?? 0, 'p (raw)': r?.pValue ?? NaN, 'p (Holm)': adjusted.get(t.id) ?? NaN, '95% CI': ciCell(r), method: r?.method ?? 'not run (no runs at this preset)' };
   });
 }

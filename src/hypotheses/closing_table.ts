@@ -7,7 +7,7 @@
 import { createRng } from '../util/rng';
 import { h1Correlations, h1Points, type CorrelationRow } from './h1';
 import { h2Correlations, type H2Row } from './h2';
-import { h2StratifiedTest } from './h2_stratified';
+import { h2StratifiedTest, h2TestSummary } from './h2_stratified';
 import { type TaskExtractabilityRow } from './runs';
 
 /** The declared H2 test (notebooks 04 and 08): mean within-task Spearman rho of rate and t-only score, stratified permutation p. */
@@ -35,7 +35,7 @@ export interface HypothesisTests {
  */
 export function declaredH2(rows: readonly H2Row[]): DeclaredH2 | null {
   const t = h2StratifiedTest(rows, 't_only', createRng('closing/h2-declared'));
-  return t && { statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, x) => a + x.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)` };
+  return t && h2TestSummary(t);
 }
 
 /** One row of the closing table (a type alias so it passes to `showTable`). */

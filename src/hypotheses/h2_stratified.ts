@@ -80,3 +80,9 @@ export function h2TaskInterval(test: StratifiedPermutationResult, confidenceLeve
   const half = studentTQuantile(0.5 + confidenceLevel / 2, k - 1) * (sampleStd(rhos) / Math.sqrt(k));
   return { low: Math.max(-1, m - half), high: Math.min(1, m + half), tasks: k };
 }
+
+/** A stratified H2 test as the plans' tables and verdicts read it: statistic, p, runs, method and (where defined) its t interval over tasks. */
+export function h2TestSummary(t: StratifiedPermutationResult): { statistic: number; pValue: number; n: number; method: string; low?: number; high?: number } {
+  const ci = h2TaskInterval(t);
+  return { statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)`, ...(ci ? { low: ci.low, high: ci.high } : {}) };
+}

@@ -8,10 +8,10 @@
 import { holmAdjustedPValues, spearman, SPEARMAN_EXACT_MAX_N, type SeedMeanInterval, type TaskSeedValues } from '../stats/index';
 import { mean } from '../stats/describe';
 import { createRng } from '../util/rng';
-import { h1Interval, PLAN_ALPHA, PLAN_INTERVALS_NOTE } from './analysis_plan';
+import { ciCell, h1Interval, PLAN_ALPHA, PLAN_INTERVALS_NOTE } from './analysis_plan';
 import { featureUseIntervals, rlFeatureUseBySeed, sftFeatureUseBySeed } from './feature_use_intervals';
 import { h2Rows } from './h2';
-import { h2PerTask, h2StratifiedTest, h2TaskInterval, type H2TaskRow } from './h2_stratified';
+import { h2PerTask, h2StratifiedTest, h2TestSummary, type H2TaskRow } from './h2_stratified';
 import { keepLearnedRuns, strictPassAtP0, type FilterableRun, type StrictPassAtP0 } from './language_filters';
 import { rlMinusSftH1 } from './rl_vs_sft';
 import type { RlRun, RlRunResult, SftRun, TaskExtractabilityRow } from './runs';
@@ -73,8 +73,7 @@ export function languagePlanTable(results: readonly LanguageTestResult[], plan: 
   }
   return plan.map((t) => {
     const r = results.find((x) => x.id === t.id);
-    const ci = r && r.low !== undefined && r.high !== undefined ? `[${r.low.toFixed(3)}, ${r.high.toFixed(3)}]` : '';
-    return { role: t.role, hypothesis: t.hypothesis, test: t.id, runs: t.runs, statistic: r?.statistic ?? NaN, n: r?.n ?? 0, 'p (raw)': r?.pValue ?? NaN, 'p (Holm)': adjusted.get(t.id) ?? NaN, '95% CI': ci, method: r?.method ?? 'not run (fewer than 3 tasks with runs, or no spread)' };
+    return { role: t.role, hypothesis: t.hypothesis, test: t.id, runs: t.runs, statistic: r?.statistic ?? NaN, n: r?.n ?? 0, 'p (raw)': r?.pValue ?? NaN, 'p (Holm)': adjusted.get(t.id) ?? NaN, '95% CI': ciCell(r), method: r?.method ?? 'not run (fewer than 3 tasks with runs, or no spread)' };
   });
 }
 
@@ -151,7 +150,7 @@ export interface LanguageAnalysis {
   readonly strictAtP0: StrictPassAtP0;
   readonly tasks: number;
   /** rho(RL) - rho(SFT) of the H1 correlation at p = 0 (strict-filter RL runs, all SFT runs), with its 95 % bootstrap interval over seeds; null with fewer than 3 tasks. */
-  readonly rlMinusSft: { estimate: number; low: number; high: number; tasks: number; nResamples: number } | null;
+  readonly rlMinusSft: ReturnType<typeof rlMinusSftH1>;
   readonly verdicts: { readonly h1: string; readonly h2: string; readonly rlVsSft: string };
 }
 
@@ -166,9 +165,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
   const push = (r: LanguageTestResult | null) => r && results.push(r);
   const h2 = (id: LanguageTestId, runs: readonly LanguageAnalysisRun[]) => {
     const t = h2StratifiedTest(h2Rows(runs), 't_only', rng.child(id), nPermutations);
-    if (!t) return;
-    const ci = h2TaskInterval(t);
-    push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
+    if (t) push({ id, ...h2TestSummary(t) });
   };
   push(languageH1Test('lang-h1-p0-strict', inputs.extractability, rlFeatureUseBySeed(strict, 0)));
   h2('lang-h2-tonly-strict', strict);
@@ -193,7 +190,7 @@ export function analyseLanguage(inputs: LanguageInputs, opts: { nPermutations?: 
     kept: { strict: strict.length, study: study.length, all: inputs.rl.length },
     strictAtP0: strictPassAtP0(inputs.rl),
     tasks: new Set(inputs.rl.map((r) => r.task)).size,
-    rlMinusSft: diff && { estimate: diff.estimate, low: diff.low, high: diff.high, tasks: diff.tasks, nResamples: diff.nResamples },
+    rlMinusSft: diff,
     verdicts: { h1: languageH1Verdict(outcome('lang-h1-p0-strict')), h2: languageH2Verdict(outcome('lang-h2-tonly-strict')), rlVsSft: rlVsSftVerdict(diff, 'tasks') },
   };
 }

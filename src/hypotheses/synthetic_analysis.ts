@@ -10,7 +10,7 @@ import { h1Interval, planResultTable, type PlannedResult, type PlanResultRow } f
 import { convergenceSummary, runConvergence, type ConvergenceRow } from './convergence';
 import { featureUseIntervals, h1IntervalRows, rlFeatureUseBySeed, sftFeatureUseBySeed, type H1IntervalRow } from './feature_use_intervals';
 import { h2Rows } from './h2';
-import { h2PerTask, h2StratifiedTest, h2TaskInterval, type H2TaskRow } from './h2_stratified';
+import { h2PerTask, h2StratifiedTest, h2TestSummary, type H2TaskRow } from './h2_stratified';
 import { rlMinusSftH1 } from './rl_vs_sft';
 import type { RlRun, SftRun, TaskExtractabilityRow } from './runs';
 import { h1Verdict, h2Verdict, rlVsSftVerdict, type TestOutcome } from './verdict';
@@ -84,9 +84,7 @@ export function analyseSynthetic(inputs: SyntheticInputs, opts: SyntheticAnalysi
   const h2 = h2Rows(inputs.rl);
   const stratified = (id: PlannedResult['id'], rows: typeof h2, measure: 't_only' | 'feature_use', label: string) => {
     const t = h2StratifiedTest(rows, measure, rng.child(label), nPermutations);
-    if (!t) return;
-    const ci = h2TaskInterval(t);
-    push({ id, statistic: t.statistic, pValue: t.pValue, n: t.strata.reduce((a, s) => a + s.n, 0), method: `stratified permutation (${t.method}, ${t.nStrataUsed} tasks)`, ...(ci ? { low: ci.low, high: ci.high } : {}) });
+    if (t) push({ id, ...h2TestSummary(t) });
   };
   stratified('h2-rl-tonly-stratified', h2, 't_only', 'h2-primary');
   if (minNonZeroRate !== null) push(h1Test('h1-rl-minrate-all', inputs.extractability, rlFeatureUseBySeed(inputs.rl, minNonZeroRate)));

@@ -29,26 +29,30 @@ export const ARCHIVE_SUFFIX = '.jsonl';
  */
 export const ARCHIVE_PART_BYTES = 48 * 1024 * 1024;
 
-const KIND = /^[a-z][a-z0-9_]*$/;
+/** A run kind's name (a store sub-folder). */
+const KIND_NAME = '[a-z][a-z0-9_]*';
+const KIND = new RegExp(`^${KIND_NAME}$`);
+const ARCHIVE_NAME = new RegExp(`^(${KIND_NAME})(?:\\.([2-9]|[1-9][0-9]+))?\\${ARCHIVE_SUFFIX}$`);
 
 /** `<kind>.jsonl` (part 1) or `<kind>.<part>.jsonl` (part 2, 3, …) parsed; null for any other name. */
 export function parseArchiveName(file: string): { kind: string; part: number } | null {
-  const m = /^([a-z][a-z0-9_]*)(?:\.([2-9]|[1-9][0-9]+))?\.jsonl$/.exec(file);
+  const m = ARCHIVE_NAME.exec(file);
   return m ? { kind: m[1], part: m[2] === undefined ? 1 : Number(m[2]) } : null;
 }
 
 /** The file name of part `part` (from 1) of a kind's archive. */
 export const archivePartName = (kind: string, part: number): string => (part === 1 ? `${kind}${ARCHIVE_SUFFIX}` : `${kind}.${part}${ARCHIVE_SUFFIX}`);
 
-/** The archive files of `kind` in `dir`, in part order (absolute paths). */
-function archiveParts(dir: string, kind: string): string[] {
+/** The archive files of `kind` in `dir` (absolute paths) with their part numbers, in part order. */
+function archiveParts(dir: string, kind: string): { file: string; part: number }[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
-    .map((f) => ({ f, parsed: parseArchiveName(f) }))
-    .filter((x) => x.parsed?.kind === kind)
-    .sort((a, b) => (a.parsed as { part: number }).part - (b.parsed as { part: number }).part)
-    .map((x) => path.join(dir, x.f));
+    .flatMap((f) => {
+      const parsed = parseArchiveName(f);
+      return parsed?.kind === kind ? [{ file: path.join(dir, f), part: parsed.part }] : [];
+    })
+    .sort((a, b) => a.part - b.part);
 }
 
 /**
@@ -152,7 +156,7 @@ function archivedKinds(dir: string): string[] {
 /** All parts of a kind's archive read as one list (`file:line` names the part). */
 function readArchive(dir: string, kind: string): ReturnType<typeof readArchiveFile> {
   const all: ReturnType<typeof readArchiveFile> = { runs: [], rejected: [] };
-  for (const file of archiveParts(dir, kind)) {
+  for (const { file } of archiveParts(dir, kind)) {
     const one = readArchiveFile(file, kind);
     all.runs.push(...one.runs);
     all.rejected.push(...one.rejected);
@@ -177,12 +181,10 @@ export function exportRunArchive(root: string, outDir: string, kinds?: readonly 
   for (const kind of [...new Set([...kindsUnder(root), ...archivedKinds(outDir)])].sort().filter((k) => kinds === undefined || kinds.includes(k))) {
     const rejected: string[] = [];
     const lines = new Map<string, { text: string; contentHash: string }>();
-    const oldParts = archiveParts(outDir, kind);
-    {
-      const archived = readArchive(outDir, kind);
-      rejected.push(...archived.rejected.map((r) => `${r} (dropped from the archive)`));
-      for (const r of archived.runs) lines.set(runId(r.value), { text: r.text, contentHash: r.value.contentHash });
-    }
+    const oldParts = archiveParts(outDir, kind).map((p) => p.file);
+    const archived = readArchive(outDir, kind);
+    rejected.push(...archived.rejected.map((r) => `${r} (dropped from the archive)`));
+    for (const r of archived.runs) lines.set(runId(r.value), { text: r.text, contentHash: r.value.contentHash });
     let written = 0;
     let present = 0;
     for (const e of new RunStore(path.join(root, kind), { kind }).entries()) {
@@ -236,7 +238,7 @@ export function checkRunArchive(dir: string): string[] {
     else problems.push(...readArchiveFile(path.join(dir, f), parsed.kind).rejected);
   }
   for (const kind of archivedKinds(dir)) {
-    const parts = archiveParts(dir, kind).map((f) => (parseArchiveName(path.basename(f)) as { part: number }).part);
+    const parts = archiveParts(dir, kind).map((p) => p.part);
     if (parts.some((p, i) => p !== i + 1)) problems.push(`${kind}: archive parts ${parts.join(', ')}; expected 1 to ${parts.length} without gaps`);
   }
   return problems;
