@@ -7,6 +7,9 @@ On the first failing cell it prints the cell's index, its source and the kernel'
 (ename, evalue, traceback with ANSI colours removed, and the cell's stderr output), still writes
 the partly executed notebook, and exits 1. Exit 2: bad usage or no kernel.
 
+A kernel that dies before it answers (kernel_guard.py ends one that finds a port taken, exit 98)
+is started again on new ports, up to KERNEL_START_TRIES times in all, with one line on stderr.
+
 Processes die together: the kernel starts behind src/notebooks/kernel_guard.py, which kills it
 once this driver is gone; this driver ends itself (SIGTERM via PR_SET_PDEATHSIG, and a parent
 poll) once the runner named by STUDY_RUNNER_PID is gone. SIGINT or SIGTERM kill the kernel and
@@ -38,6 +41,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL_GUARD = os.path.join(HERE, 'kernel_guard.py')
 REPORT_TEMPLATES = os.path.join(HERE, 'report_template')
 PR_SET_PDEATHSIG = 1
+# Kernel starts per notebook: a start whose kernel dies before answering is retried on new ports.
+KERNEL_START_TRIES = 3
 
 
 def strip_ansi(text: str) -> str:
@@ -88,15 +93,32 @@ class QuietStopClient(NotebookClient):
     right after nbclient's, kills the kernel's process group and exits 128 + signal at once.
     """
 
-    def __init__(self, *args, on_stop_signal=None, **kwargs):
+    def __init__(self, *args, on_stop_signal=None, new_kernel_manager=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._on_stop_signal = on_stop_signal
+        self._new_kernel_manager = new_kernel_manager
 
     async def async_start_new_kernel(self, **kwargs):
         await super().async_start_new_kernel(**kwargs)
         if self._on_stop_signal is not None:
             signal.signal(signal.SIGINT, self._on_stop_signal)
             signal.signal(signal.SIGTERM, self._on_stop_signal)
+
+    async def async_start_new_kernel_client(self):
+        """nbclient's, but a kernel that dies before its first reply is started again on new ports.
+
+        nbclient cleans up after a failed start (kernel shut down, `km` and `kc` set to None); the
+        next try takes a new kernel manager, whose ports are picked afresh.
+        """
+        for attempt in range(1, KERNEL_START_TRIES + 1):
+            try:
+                return await super().async_start_new_kernel_client()
+            except RuntimeError as err:
+                if attempt == KERNEL_START_TRIES or self._new_kernel_manager is None or 'died' not in str(err):
+                    raise
+                print(f'kernel start {attempt} of {KERNEL_START_TRIES} failed ({err}; a port taken?): starting a new kernel on new ports', file=sys.stderr, flush=True)
+                self.km = self._new_kernel_manager()
+                await self.async_start_new_kernel()
 
 
 def in_repo_kernel_spec_manager(kernel: str) -> KernelSpecManager:
@@ -166,14 +188,19 @@ def main() -> int:
     os.environ['STUDY_KERNEL_PARENT_PID'] = str(os.getpid())  # read by kernel_guard.py
     nb = nbformat.read(args.notebook, as_version=4)
     ksm = in_repo_kernel_spec_manager(args.kernel)
-    km = AsyncKernelManager(kernel_name=args.kernel, kernel_spec_manager=ksm)
+
+    def new_kernel_manager() -> AsyncKernelManager:
+        return AsyncKernelManager(kernel_name=args.kernel, kernel_spec_manager=ksm)
+
     state = {'index': -1, 'started': 0.0}
     n_cells = len(nb.cells)
+    client = None
 
     def on_signal(signum, _frame):
         # Kill the kernel's whole group now (it is not in our process group, so it did not get
         # the signal) and leave without a trace; the runner says what was kept.
-        pgid = getattr(km.provisioner, 'pgid', None) if km.has_kernel else None
+        km = client.km if client is not None else None
+        pgid = getattr(km.provisioner, 'pgid', None) if km is not None and km.has_kernel else None
         if pgid:
             try:
                 os.killpg(pgid, signal.SIGKILL)
@@ -202,7 +229,8 @@ def main() -> int:
     client = QuietStopClient(
         nb,
         on_stop_signal=on_signal,
-        km=km,
+        new_kernel_manager=new_kernel_manager,
+        km=new_kernel_manager(),
         kernel_name=args.kernel,
         timeout=args.timeout if args.timeout > 0 else None,
         startup_timeout=120,
@@ -218,8 +246,8 @@ def main() -> int:
     finally:
         # nbclient leaves a kernel it did not create running; an orphaned kernel would also keep
         # the caller's stdout/stderr pipes open.
-        if km.has_kernel:
-            run_sync(km.shutdown_kernel)(now=True)
+        if client.km is not None and client.km.has_kernel:
+            run_sync(client.km.shutdown_kernel)(now=True)
 
     write_atomic(args.out, nbformat.writes(nb))
     if args.html:

@@ -14,16 +14,28 @@ killed runner left the kernel training and writing to datasets/ for good. Three 
 jupyter_client's own signals (SIGINT to interrupt, SIGTERM/SIGKILL to shut down) go to the process
 group, so the kernel receives them directly; the guard ignores SIGINT and exits with the kernel's
 exit status (128 + signal number when a signal ended it).
+
+A kernel that cannot bind one of its ports is ended at once, with exit status 98 (EADDRINUSE).
+jupyter_client picks free ports by binding port 0 and closing it, and the kernel binds them a
+second or two later, so another process (a test's kernel, a client's outgoing connection) can take
+one in between. tslab then only logs `Address already in use` and keeps running without that
+socket, and the driver would wait its whole start-up timeout for a reply that never comes. The
+guard reads the kernel's stderr (passing every byte on), sees the message and kills the kernel, so
+the driver learns within a poll that the kernel died and starts a new one on new ports.
 """
 import ctypes
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 PR_SET_PDEATHSIG = 1
 POLL_S = 0.2
+# What tslab (zeromq) writes when a port is taken, and the guard's exit status then (EADDRINUSE).
+PORT_TAKEN_MESSAGE = b'Address already in use'
+EXIT_PORT_TAKEN = 98
 
 
 def set_parent_death_signal(signum: int) -> None:
@@ -34,6 +46,17 @@ def set_parent_death_signal(signum: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def pass_on_stderr(child: subprocess.Popen, port_taken: threading.Event) -> None:
+    """Copies the kernel's stderr to ours line by line; kills the kernel once it says a port is taken."""
+    out = sys.stderr.buffer
+    for line in iter(child.stderr.readline, b''):
+        out.write(line)
+        out.flush()
+        if PORT_TAKEN_MESSAGE in line and not port_taken.is_set():
+            port_taken.set()
+            child.kill()
 
 
 def main() -> int:
@@ -65,12 +88,18 @@ def main() -> int:
     set_parent_death_signal(signal.SIGTERM)
     if os.getppid() != parent:  # the driver died before the death signal was armed
         return 137
-    child = subprocess.Popen(argv, preexec_fn=lambda: set_parent_death_signal(signal.SIGKILL))
+    child = subprocess.Popen(argv, stderr=subprocess.PIPE, preexec_fn=lambda: set_parent_death_signal(signal.SIGKILL))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # only after Popen: SIG_IGN would be inherited
+    port_taken = threading.Event()
+    reader = threading.Thread(target=pass_on_stderr, args=(child, port_taken), name='kernel-stderr', daemon=True)
+    reader.start()
 
     while True:
         code = child.poll()
         if code is not None:
+            reader.join(timeout=1.0)  # the kernel's last words before ours
+            if port_taken.is_set():
+                return EXIT_PORT_TAKEN
             return code if code >= 0 else 128 - code
         if os.getppid() != parent:
             end_everything()
