@@ -52,8 +52,11 @@ def pass_on_stderr(child: subprocess.Popen, port_taken: threading.Event) -> None
     """Copies the kernel's stderr to ours line by line; kills the kernel once it says a port is taken."""
     out = sys.stderr.buffer
     for line in iter(child.stderr.readline, b''):
-        out.write(line)
-        out.flush()
+        try:
+            out.write(line)
+            out.flush()
+        except OSError:
+            pass  # our stderr is gone: keep draining, so the kernel never blocks on a full pipe
         if PORT_TAKEN_MESSAGE in line and not port_taken.is_set():
             port_taken.set()
             child.kill()
