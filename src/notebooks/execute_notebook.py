@@ -43,6 +43,8 @@ REPORT_TEMPLATES = os.path.join(HERE, 'report_template')
 PR_SET_PDEATHSIG = 1
 # Kernel starts per notebook: a start whose kernel dies before answering is retried on new ports.
 KERNEL_START_TRIES = 3
+# Seconds a kernel has to answer its first request (kernel_guard.py's STARTUP_WATCH_S is the same).
+KERNEL_STARTUP_TIMEOUT_S = 120
 
 
 def strip_ansi(text: str) -> str:
@@ -233,7 +235,7 @@ def main() -> int:
         km=new_kernel_manager(),
         kernel_name=args.kernel,
         timeout=args.timeout if args.timeout > 0 else None,
-        startup_timeout=120,
+        startup_timeout=KERNEL_STARTUP_TIMEOUT_S,
         resources={'metadata': {'path': os.path.dirname(os.path.abspath(args.notebook))}},
         on_cell_start=on_cell_start,
         on_cell_executed=on_cell_executed,

@@ -21,7 +21,10 @@ second or two later, so another process (a test's kernel, a client's outgoing co
 one in between. tslab then only logs `Address already in use` and keeps running without that
 socket, and the driver would wait its whole start-up timeout for a reply that never comes. The
 guard reads the kernel's stderr (passing every byte on), sees the message and kills the kernel, so
-the driver learns within a poll that the kernel died and starts a new one on new ports.
+the driver learns within a poll that the kernel died and starts a new one on new ports. It watches
+for the message only during start-up (the driver's 120 s start-up timeout): later, the same words
+on stderr come from a cell's own code, and ending the kernel there would turn a cell's error into
+a dead kernel.
 """
 import ctypes
 import os
@@ -36,6 +39,8 @@ POLL_S = 0.2
 # What tslab (zeromq) writes when a port is taken, and the guard's exit status then (EADDRINUSE).
 PORT_TAKEN_MESSAGE = b'Address already in use'
 EXIT_PORT_TAKEN = 98
+# How long after its start the kernel's ports can be the problem: execute_notebook.py's startup_timeout.
+STARTUP_WATCH_S = 120.0
 
 
 def set_parent_death_signal(signum: int) -> None:
@@ -49,15 +54,16 @@ def set_parent_death_signal(signum: int) -> None:
 
 
 def pass_on_stderr(child: subprocess.Popen, port_taken: threading.Event) -> None:
-    """Copies the kernel's stderr to ours line by line; kills the kernel once it says a port is taken."""
+    """Copies the kernel's stderr to ours line by line; kills the kernel if it says a port is taken during start-up."""
     out = sys.stderr.buffer
+    watch_until = time.monotonic() + STARTUP_WATCH_S
     for line in iter(child.stderr.readline, b''):
         try:
             out.write(line)
             out.flush()
         except OSError:
             pass  # our stderr is gone: keep draining, so the kernel never blocks on a full pipe
-        if PORT_TAKEN_MESSAGE in line and not port_taken.is_set():
+        if PORT_TAKEN_MESSAGE in line and not port_taken.is_set() and time.monotonic() < watch_until:
             port_taken.set()
             child.kill()
 
