@@ -21,6 +21,8 @@ export interface BackendReport {
   threads: number;
   /** Native backend: the highest instruction set oneDNN may use (`ONEDNN_MAX_CPU_ISA` at load), see {@link PINNED_NUMERICS}. */
   isaCap?: string;
+  /** Native backend: `TF_ENABLE_ONEDNN_OPTS` at load (`0`: TensorFlow's own kernels, not its oneDNN ops), see {@link PINNED_NUMERICS}. */
+  oneDnnOpts?: string;
   /** Backends that were tried and failed, with the reason (one line each). */
   notes: string[];
 }
@@ -38,29 +40,42 @@ let current: BackendReport | undefined;
  *   other mode of a bimodal outcome);
  * - oneDNN capped at AVX2: it picks its sgemm by the CPU's instruction set at run time, so a machine
  *   with AVX-512 rounds differently from one without (capping this machine at AVX changes the same
- *   numbers; this machine has AVX2 and no AVX-512, so the cap is its default).
- * Reductions and element-wise kernels are compiled into the library and do not depend on either.
- * `TF_NUM_INTRAOP_THREADS` or `ONEDNN_MAX_CPU_ISA` set by the user win; such runs carry a
- * {@link numericsTag} in their identity, so the result store keeps them apart from pinned runs.
+ *   numbers; this machine has AVX2 and no AVX-512, so the cap is its default);
+ * - TensorFlow's oneDNN ops off (`TF_ENABLE_ONEDNN_OPTS=0`): TensorFlow turns them on by itself on a
+ *   CPU with AVX-512 VNNI or BF16 (its "oneDNN custom operations are on" line), and then runs a
+ *   BatchMatMulV2 as oneDNN's matmul primitive, which sums in another order than TensorFlow's own
+ *   kernel (an Eigen contraction over oneDNN's sgemm). Measured 2026-12-07 on a 2-core AMD EPYC with
+ *   AVX-512 VNNI and BF16: with them on, a laptop toy MDL probe gave 124.09900965 bits where the
+ *   archive (computed on a CPU without those features, so with them off) has 124.09908463; with
+ *   them off it gave the archive's bytes.
+ * Reductions and element-wise kernels are compiled into the library and do not depend on any of
+ * these. `TF_NUM_INTRAOP_THREADS`, `ONEDNN_MAX_CPU_ISA` or `TF_ENABLE_ONEDNN_OPTS` set by the user
+ * win; such runs carry a {@link numericsTag} in their identity, so the result store keeps them apart
+ * from pinned runs.
  */
-export const PINNED_NUMERICS = { intraOpThreads: 1, oneDnnMaxCpuIsa: 'AVX2' } as const;
+export const PINNED_NUMERICS = { intraOpThreads: 1, oneDnnMaxCpuIsa: 'AVX2', oneDnnOpts: '0' } as const;
 
 /** Sets the pinned numerics' environment where the user has not (TensorFlow reads it once, at load). */
 function pinNativeNumerics(): void {
   if (process.env.TF_NUM_INTRAOP_THREADS === undefined) process.env.TF_NUM_INTRAOP_THREADS = String(PINNED_NUMERICS.intraOpThreads);
   if (process.env.TF_NUM_INTEROP_THREADS === undefined) process.env.TF_NUM_INTEROP_THREADS = '1';
   if (process.env.ONEDNN_MAX_CPU_ISA === undefined) process.env.ONEDNN_MAX_CPU_ISA = PINNED_NUMERICS.oneDnnMaxCpuIsa;
+  if (process.env.TF_ENABLE_ONEDNN_OPTS === undefined) process.env.TF_ENABLE_ONEDNN_OPTS = PINNED_NUMERICS.oneDnnOpts;
 }
 
 /**
  * What a run's identity adds for its numerics: undefined under {@link PINNED_NUMERICS} or on a
- * single-threaded JS backend (wasm, cpu), else e.g. `intraop2` or `intraop1-isaAVX512_CORE`.
+ * single-threaded JS backend (wasm, cpu), else e.g. `intraop2`, `intraop1-isaAVX512_CORE` or
+ * `intraop1-onednnopts1` (a report without `oneDnnOpts`, from before that pin, counts as pinned).
  */
-export function numericsTag(r: Pick<BackendReport, 'backend' | 'threads' | 'isaCap'> | undefined): string | undefined {
+export function numericsTag(r: Pick<BackendReport, 'backend' | 'threads' | 'isaCap' | 'oneDnnOpts'> | undefined): string | undefined {
   if (!r || r.backend !== 'tensorflow' || r.threads === 0) return undefined;
   const isa = (r.isaCap ?? '').toUpperCase();
-  if (r.threads === PINNED_NUMERICS.intraOpThreads && isa === PINNED_NUMERICS.oneDnnMaxCpuIsa) return undefined;
-  return `intraop${r.threads}` + (isa === PINNED_NUMERICS.oneDnnMaxCpuIsa ? '' : `-isa${isa || 'default'}`);
+  const opts = r.oneDnnOpts ?? PINNED_NUMERICS.oneDnnOpts;
+  const isaPinned = isa === PINNED_NUMERICS.oneDnnMaxCpuIsa;
+  const optsPinned = /^(0|false)$/i.test(opts); // TensorFlow reads the variable as a boolean
+  if (r.threads === PINNED_NUMERICS.intraOpThreads && isaPinned && optsPinned) return undefined;
+  return `intraop${r.threads}` + (isaPinned ? '' : `-isa${isa || 'default'}`) + (optsPinned ? '' : `-onednnopts${opts || 'default'}`);
 }
 
 /** {@link numericsTag} of the backend this process initialised (undefined before `initBackend`). */
@@ -89,7 +104,7 @@ function tryNative(notes: string[]): BackendReport | undefined {
       const binding = (tf.backend() as any).binding;
       const version: string = binding?.TF_Version ?? 'unknown';
       const gpu = pkg.endsWith('-gpu');
-      return { backend: 'tensorflow', source: pkg, version, threads: gpu ? 0 : nativeIntraOpThreads(), isaCap: process.env.ONEDNN_MAX_CPU_ISA, notes };
+      return { backend: 'tensorflow', source: pkg, version, threads: gpu ? 0 : nativeIntraOpThreads(), isaCap: process.env.ONEDNN_MAX_CPU_ISA, oneDnnOpts: process.env.TF_ENABLE_ONEDNN_OPTS, notes };
     } catch (e) {
       notes.push(`${pkg}: ${firstLine(e)}`);
     }
@@ -203,7 +218,7 @@ export function describeBackend(r: BackendReport): string {
   const lib = r.backend === 'tensorflow' ? `TF ${r.version}` : `tfjs ${r.version}`;
   const fallback = r.notes.length && r.backend !== 'tensorflow' ? ` — native backend unavailable: ${r.notes.join('; ')}` : '';
   const threads = r.threads === 0 ? 'GPU' : `${r.threads} thread${r.threads === 1 ? '' : 's'}`;
-  const isa = r.backend === 'tensorflow' && r.threads !== 0 ? `, oneDNN up to ${r.isaCap ?? 'the CPU\'s best'}` : '';
+  const isa = r.backend === 'tensorflow' && r.threads !== 0 ? `, oneDNN up to ${r.isaCap ?? 'the CPU\'s best'}, TensorFlow's oneDNN ops ${/^(0|false)$/i.test(r.oneDnnOpts ?? '') ? 'off' : r.oneDnnOpts === undefined ? 'as TensorFlow picks' : `on (TF_ENABLE_ONEDNN_OPTS=${r.oneDnnOpts})`}` : '';
   const tag = numericsTag(r);
   const pinned = tag ? ` — numerics ${tag}, not the pinned ones: runs are stored apart` : '';
   return `backend ${r.backend} (${lib} via ${r.source}, ${threads}${isa})${pinned}${fallback}`;

@@ -92,6 +92,11 @@ describe('pinned numerics', () => {
     assert.equal(numericsTag({ ...native, threads: 1, isaCap: 'avx2' }), undefined);
     assert.equal(numericsTag({ ...native, threads: 2 }), 'intraop2');
     assert.equal(numericsTag({ ...native, threads: 1, isaCap: 'AVX512_CORE' }), 'intraop1-isaAVX512_CORE');
+    // TensorFlow's oneDNN ops: off ('0', or 'false', as TensorFlow reads the variable) is pinned.
+    assert.equal(numericsTag({ ...native, threads: 1, oneDnnOpts: '0' }), undefined);
+    assert.equal(numericsTag({ ...native, threads: 1, oneDnnOpts: 'false' }), undefined);
+    assert.equal(numericsTag({ ...native, threads: 1, oneDnnOpts: '1' }), 'intraop1-onednnopts1');
+    assert.equal(numericsTag({ ...native, threads: 2, isaCap: 'AVX512_CORE', oneDnnOpts: 'true' }), 'intraop2-isaAVX512_CORE-onednnoptstrue');
     assert.equal(numericsTag({ ...native, threads: 1, isaCap: undefined }), 'intraop1-isadefault');
     assert.equal(numericsTag({ backend: 'wasm', threads: 1 }), undefined);
     assert.equal(numericsTag({ backend: 'tensorflow', threads: 0 }), undefined); // GPU: its own numerics, not pinned here
@@ -104,7 +109,7 @@ describe('pinned numerics', () => {
    */
   function matmulBytes(env: Record<string, string | undefined>): { hash: string; tag: string | null; line: string } {
     const base = { ...process.env };
-    for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'ONEDNN_MAX_CPU_ISA', 'OMP_NUM_THREADS', 'STUDY_BACKEND']) delete base[k];
+    for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'ONEDNN_MAX_CPU_ISA', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS', 'STUDY_BACKEND']) delete base[k];
     for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
     const script = [
       "const crypto = require('crypto');",
@@ -126,9 +131,9 @@ describe('pinned numerics', () => {
   it('a process without thread settings runs the pinned numerics: the same bytes as one thread at AVX2, whatever the cores', (t) => {
     if (tf.getBackend() !== 'tensorflow') return t.skip(`the ${tf.getBackend()} backend: the pins are the native backend's`);
     const plain = matmulBytes({});
-    const pinned = matmulBytes({ TF_NUM_INTRAOP_THREADS: '1', ONEDNN_MAX_CPU_ISA: 'AVX2' });
+    const pinned = matmulBytes({ TF_NUM_INTRAOP_THREADS: '1', ONEDNN_MAX_CPU_ISA: 'AVX2', TF_ENABLE_ONEDNN_OPTS: '0' });
     assert.equal(plain.tag, null);
-    assert.match(plain.line, /1 thread, oneDNN up to AVX2\)$/);
+    assert.match(plain.line, /1 thread, oneDNN up to AVX2, TensorFlow's oneDNN ops off\)$/);
     // Before the pin a plain process took one thread per core (2 here), and this matmul's bytes differed.
     assert.equal(plain.hash, pinned.hash);
     const twoThreads = matmulBytes({ TF_NUM_INTRAOP_THREADS: '2' });
@@ -137,5 +142,12 @@ describe('pinned numerics', () => {
     // Measured 2026-12-06 (2-core AMD EPYC, AVX2): oneDNN's sgemm splits this long inner dimension
     // over 2 threads and rounds differently; on a 1-core machine TensorFlow may run it on one.
     if (os.cpus().length >= 2) assert.notEqual(twoThreads.hash, pinned.hash, 'two threads gave the one-thread bytes: the pin would not be needed here');
+    // TensorFlow's oneDNN ops (on by TensorFlow's own choice on CPUs with AVX-512 VNNI or BF16) run
+    // this matmul as oneDNN's matmul primitive, which rounds differently (measured 2026-12-07, AMD
+    // EPYC with AVX-512 VNNI and BF16); the pin turns them off, and a run with them on is tagged.
+    const oneDnnOps = matmulBytes({ TF_ENABLE_ONEDNN_OPTS: '1' });
+    assert.equal(oneDnnOps.tag, 'intraop1-onednnopts1');
+    assert.match(oneDnnOps.line, /TensorFlow's oneDNN ops on \(TF_ENABLE_ONEDNN_OPTS=1\)\) — numerics intraop1-onednnopts1, not the pinned ones/);
+    assert.notEqual(oneDnnOps.hash, pinned.hash, "TensorFlow's oneDNN ops gave the pinned bytes: the pin would not be needed here");
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `npx tsx src/bench/kernel_count.ts [--quick] [--only=id,id] [--time]`: kernels per call of each
+ * `npx tsx src/bench/kernel_count.ts [--quick] [--only=id,id] [--time] [--all]`: kernels per call of each
  * bench line, a load-independent measure of the per-op cost at the study's sizes (README
  * "Performance"). One warm-up call, then one call under `tf.profile`; prints the kernel count, the
  * TensorFlow ops those kernels ran (counted at the native binding's `executeOp`, so a kernel that
@@ -11,6 +11,10 @@
  * tfjs-node's two execute methods), the rest (tfjs's engine, autodiff and the line's own JS), the
  * mean µs per TensorFlow op, and the ops that take the most TensorFlow time with their µs per call.
  * These are times: they move with the machine's load, which is printed.
+ *
+ * `--all` lists, under each line's row, every TensorFlow op the line runs: calls per line call and,
+ * with `--time`, its TensorFlow ms per line call and µs per op (the README's op-by-op split of one
+ * laptop PPO update comes from `--time --all --only=ppo-laptop-update`).
  */
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
@@ -55,10 +59,21 @@ const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 
 /** Calls timed per line under `--time`. */
 const TIMED_CALLS = 3;
 
-/** The `--time` row of one line: wall, TensorFlow and other ms per call, µs per op, the ops with the most TensorFlow time. */
-async function timeLine(call: () => Promise<unknown>): Promise<string> {
+/** Every op of a line, most TensorFlow time (or most calls) first: calls and ms per line call, µs per op. */
+function allOps(byName: Map<string, number>, msByName: Map<string, number> | undefined, calls: number): string {
+  return [...byName.entries()]
+    .sort((a, b) => (msByName ? (msByName.get(b[0]) ?? 0) - (msByName.get(a[0]) ?? 0) : b[1] - a[1]))
+    .map(([n, c]) => {
+      const ms = msByName?.get(n);
+      return `  - ${n}: ${c / calls} calls${ms === undefined ? '' : `, ${(ms / calls).toFixed(1)} ms, ${((1000 * ms) / c).toFixed(1)} µs per op`}`;
+    })
+    .join('\n');
+}
+
+/** The `--time` row of one line: wall, TensorFlow and other ms per call, µs per op, the ops with the most TensorFlow time; and every op for `--all`. */
+async function timeLine(call: () => Promise<unknown>): Promise<{ row: string; all?: string }> {
   const native = countNativeOps();
-  if (!native) return 'n/a (not the native backend)';
+  if (!native) return { row: 'n/a (not the native backend)' };
   const t0 = performance.now();
   for (let i = 0; i < TIMED_CALLS; i++) await call();
   const wallMs = (performance.now() - t0) / TIMED_CALLS;
@@ -70,12 +85,13 @@ async function timeLine(call: () => Promise<unknown>): Promise<string> {
     .slice(0, 5)
     .map(([n, ms]) => `${n} ${Math.round((100 * ms) / TIMED_CALLS / wallMs)} % (${((1000 * ms) / native.byName.get(n)!).toFixed(0)} µs)`)
     .join(', ');
-  return `| ${wallMs.toFixed(0)} | ${tfMs.toFixed(0)} (${Math.round((100 * tfMs) / wallMs)} %) | ${(wallMs - tfMs).toFixed(0)} (${Math.round((100 * (wallMs - tfMs)) / wallMs)} %) | ${((1000 * tfMs) / ops).toFixed(1)} | ${heavy} |`;
+  const row = `| ${wallMs.toFixed(0)} | ${tfMs.toFixed(0)} (${Math.round((100 * tfMs) / wallMs)} %) | ${(wallMs - tfMs).toFixed(0)} (${Math.round((100 * (wallMs - tfMs)) / wallMs)} %) | ${((1000 * tfMs) / ops).toFixed(1)} | ${heavy} |`;
+  return { row, all: allOps(native.byName, native.msByName, TIMED_CALLS) };
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  for (const a of argv) if (!/^--(quick|time|only=[\w,-]+)$/.test(a)) throw new ConfigError(`kernel_count: unknown argument '${a}'; expected --quick, --time or --only=id,id`);
+  for (const a of argv) if (!/^--(quick|time|all|only=[\w,-]+)$/.test(a)) throw new ConfigError(`kernel_count: unknown argument '${a}'; expected --quick, --time, --all or --only=id,id`);
   const timed = argv.includes('--time');
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
   let lines = benchLines(argv.includes('--quick'));
@@ -102,8 +118,9 @@ async function main(): Promise<void> {
     const byName = new Map<string, number>();
     for (const k of info.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + 1);
     const ops = native ? [...native.byName.values()].reduce((a, b) => a + b, 0) : 'n/a (not the native backend)';
-    if (timing !== undefined) console.log(`| ${line.id} | ${line.work} | ${info.kernels.length} | ${ops} ${timing}`);
+    if (timing !== undefined) console.log(`| ${line.id} | ${line.work} | ${info.kernels.length} | ${ops} ${timing.row}`);
     else console.log(`| ${line.id} | ${line.work} | ${info.kernels.length} | ${ops} | ${top(byName)} | ${native ? top(native.byName) : ''} |`);
+    if (argv.includes('--all') && native) console.log(timing?.all ?? allOps(native.byName, undefined, 1));
   }
 }
 
