@@ -6,7 +6,8 @@
  * about S seconds of calls (default 10) on 1 TensorFlow thread; the samples are sorted into kinds of
  * work by src/bench/time_split.ts, from the kernels' own arithmetic to the fixed cost of dispatching
  * each op. `node --perf-basic-prof` names V8's code, so JavaScript is told apart from oneDNN's
- * generated GEMM. V8's own profilers (`--cpu-prof`, `--prof`) abort under tfjs-node; perf does not.
+ * generated GEMM (its code-event log, which that flag also writes, goes to the temporary folder).
+ * V8's own profilers (`--cpu-prof`, `--prof`) abort under tfjs-node; perf does not.
  *
  * With PyTorch (as for `npm run bench`; `--no-torch` skips it), each line's PyTorch ms per call is
  * timed after its profile, and the table gives the ceiling PyTorch ms / the kernels' ms: the ratio the
@@ -77,7 +78,7 @@ function profileLine(id: string, seconds: number, quick: boolean): LineProfile |
   try {
     for (const fifo of [ctl, ack]) if (spawnSync('mkfifo', [fifo]).status !== 0) return `mkfifo ${fifo} failed`;
     const args = ['record', '-q', '-g', '-e', 'cpu-clock', '-F', '999', '-D', '-1', '--control', `fifo:${ctl},${ack}`, '-o', data, '--',
-      process.execPath, '--perf-basic-prof', '--import', 'tsx', __filename, `--child=${id}`, `--seconds=${seconds}`, `--ctl=${ctl}`, `--ack=${ack}`, ...(quick ? ['--quick'] : [])];
+      process.execPath, '--perf-basic-prof', `--logfile=${path.join(dir, 'v8.log')}`, '--no-logfile-per-isolate', '--import', 'tsx', __filename, `--child=${id}`, `--seconds=${seconds}`, `--ctl=${ctl}`, `--ack=${ack}`, ...(quick ? ['--quick'] : [])];
     const rec = spawnSync('perf', args, { encoding: 'utf8', env: process.env, maxBuffer: 1 << 26 });
     const last = (rec.stdout || '').trim().split('\n').pop() ?? '';
     if (rec.status !== 0 || !last.startsWith('{')) {
