@@ -8,7 +8,7 @@
 
 /** The kinds of work, in the order the table lists them. */
 export const TIME_CATEGORIES = [
-  'matmul (oneDNN)',
+  'matmul',
   'elementwise (Eigen)',
   'reductions (Eigen)',
   'copies (transpose, slice, concat, gather, memcpy)',
@@ -41,13 +41,16 @@ function eigenCategory(sym: string): TimeCategory {
  * - Code in anonymous executable memory (`[JIT]`) without a V8 name is oneDNN's run-time generated
  *   (xbyak) GEMM: with `node --perf-basic-prof` every piece of JavaScript V8 compiles is named `JS:…`
  *   in the perf map, and TensorFlow generates no other code at run time on this path.
+ * - Matmuls are oneDNN's (its drivers and, with TensorFlow's oneDNN ops on, its matmul primitive)
+ *   and Eigen's own GEMM (gebp kernels, packing, tensor contractions), which TensorFlow's kernel
+ *   runs for products too small for oneDNN's sgemm.
  * - Eigen's expression evaluators are the element-wise and reduction kernels, told apart by the
  *   functors in their symbols; its block copies, shuffles (transposes), slices, concatenations and
  *   broadcasts without arithmetic are copies, as are TensorFlow's transpose, concat, gather, slice
  *   and tile functors and libc's memcpy/memmove.
  */
 export function timeCategory(dso: string, sym: string): TimeCategory {
-  if (dso.startsWith('[JIT]')) return sym.startsWith('JS:') ? 'tfjs engine and JS (V8)' : 'matmul (oneDNN)';
+  if (dso.startsWith('[JIT]')) return sym.startsWith('JS:') ? 'tfjs engine and JS (V8)' : 'matmul';
   if (dso.startsWith('[kernel')) return 'Linux kernel';
   if (/^libc[.-]/.test(dso)) {
     if (/mem(move|cpy|set)/.test(sym)) return 'copies (transpose, slice, concat, gather, memcpy)';
@@ -55,7 +58,7 @@ export function timeCategory(dso: string, sym: string): TimeCategory {
     return 'other';
   }
   if (isTensorFlow(dso)) {
-    if (/dnnl|mkl|gemm|Gemm|MatMul|matmul|TensorContraction/.test(sym) && !/^(std::_Function_handler<void \(long, long\), )?Eigen::internal::TensorExecutor/.test(sym)) return 'matmul (oneDNN)';
+    if (/dnnl|mkl|gemm|Gemm|gebp|general_matrix|MatMul|matmul|TensorContraction/.test(sym) && !/^(std::_Function_handler<void \(long, long\), )?Eigen::internal::TensorExecutor/.test(sym)) return 'matmul';
     if (/Eigen/.test(sym) && !/^(tensorflow|tsl|absl|google)::/.test(sym)) return eigenCategory(sym);
     if (/Transpose|ConcatCPU|functor::(Gather|Slice|Tile|Split|StridedSlice)|memcpy|memmove/.test(sym)) return 'copies (transpose, slice, concat, gather, memcpy)';
     if (/Allocat|BFC|Deallocate/.test(sym)) return 'malloc / free';
@@ -109,7 +112,7 @@ const isJsFrame = (f: Frame) => f.dso === '[JIT]' && f.sym.startsWith('JS:');
 export function sampleCategory(frames: readonly Frame[]): TimeCategory {
   if (frames.length === 0) return 'other';
   const leaf = timeCategory(frames[0].dso, frames[0].sym);
-  if (leaf === 'matmul (oneDNN)' || isTfFrame(frames[0]) || isBindingFrame(frames[0])) return leaf;
+  if (leaf === 'matmul' || isTfFrame(frames[0]) || isBindingFrame(frames[0])) return leaf;
   const owner = frames.find((f) => isTfFrame(f) || isBindingFrame(f) || isJsFrame(f));
   if (!owner || isJsFrame(owner)) return leaf === 'Linux kernel' ? leaf : leaf === 'other' || leaf === 'malloc / free' || leaf.startsWith('copies') ? leaf : 'tfjs engine and JS (V8)';
   if (isBindingFrame(owner)) return 'tfjs-node binding (N-API)';

@@ -19,7 +19,7 @@ const EXEC = [
 ];
 const SAMPLES: [TimeCategory, string[]][] = [
   // oneDNN's generated GEMM: anonymous code V8's map does not name; the unwinder stops there.
-  ['matmul (oneDNN)', [`7f585bf4704f [unknown] ${MAP}`]],
+  ['matmul', [`7f585bf4704f [unknown] ${MAP}`]],
   ['elementwise (Eigen)', [`7f60aa100000 std::_Function_handler<void (long, long), Eigen::internal::TensorExecutor<Eigen::TensorAssignOp<Eigen::TensorMap<Eigen::Tensor<float, 1, 1, long>, 16, Eigen::MakePointer>, Eigen::TensorCwiseBinaryOp<Eigen::internal::scalar_product_op<float, float>, Eigen::TensorMap<Eigen::Tensor<float const, 1, 1, long>, 16, Eigen::MakePointer> const> const> const, Eigen::ThreadPoolDevice, true, (Eigen::internal::TiledEvaluation)0>::run(...)::{lambda(long, long)#1}>::_M_invoke+0x4f ${TF}`, ...EXEC]],
   ['reductions (Eigen)', [`7f60aa200000 Eigen::internal::InnerMostDimReducer<Eigen::TensorReductionEvaluatorBase<Eigen::TensorReductionOp<Eigen::internal::SumReducer<float>, Eigen::IndexList<Eigen::type2index<1l>> const, Eigen::TensorMap<Eigen::Tensor<float const, 2, 1, long>, 16, Eigen::MakePointer> const, Eigen::MakePointer> const, Eigen::ThreadPoolDevice>, Eigen::internal::SumReducer<float>, true, true>::reduce ${TF}`, ...EXEC]],
   ['copies (transpose, slice, concat, gather, memcpy)', [`7f60aa300000 Eigen::internal::TensorBlockIO<float, long, 4, 1>::Copy ${TF}`, ...EXEC]],
@@ -60,8 +60,11 @@ describe('where the time goes (perf samples sorted into kinds of work)', () => {
     assert.equal(timeCategory('libtensorflow_cc.so.2', 'Eigen::TensorEvaluator<Eigen::TensorBroadcastingOp<Eigen::array<long, 3ul> const, Eigen::TensorMap<Eigen::Tensor<float const, 3, 1, long>, 16, Eigen::MakePointer> const> const, Eigen::ThreadPoolDevice>::block'), 'copies (transpose, slice, concat, gather, memcpy)');
     assert.equal(timeCategory('libtensorflow_cc.so.2', 'tensorflow::internal::TransposeUsingEigen<Eigen::ThreadPoolDevice, float, 4>'), 'copies (transpose, slice, concat, gather, memcpy)');
     // oneDNN's drivers and TensorFlow's MKL batch matmul are matmul; the Eigen executor of a Mul is not.
-    assert.equal(timeCategory('libtensorflow_cc.so.2', 'dnnl::impl::cpu::x64::avx_gemm_f32::sgemm_nocopy_driver'), 'matmul (oneDNN)');
-    assert.equal(timeCategory('libtensorflow_cc.so.2', 'tensorflow::BatchMatMulMkl<Eigen::ThreadPoolDevice, float, float, float, true>::Compute'), 'matmul (oneDNN)');
+    assert.equal(timeCategory('libtensorflow_cc.so.2', 'dnnl::impl::cpu::x64::avx_gemm_f32::sgemm_nocopy_driver'), 'matmul');
+    assert.equal(timeCategory('libtensorflow_cc.so.2', 'tensorflow::BatchMatMulMkl<Eigen::ThreadPoolDevice, float, float, float, true>::Compute'), 'matmul');
+    // Eigen's own GEMM (small batched products with TensorFlow's oneDNN ops off) is matmul, not an Eigen element-wise kernel.
+    assert.equal(timeCategory('libtensorflow_cc.so.2', 'Eigen::internal::gebp_kernel<float, float, long, Eigen::internal::blas_data_mapper<float, long, 0, 0, 1>, 16, 4, false, false>::operator()'), 'matmul');
+    assert.equal(timeCategory('libtensorflow_cc.so.2', 'Eigen::internal::general_matrix_matrix_product<long, float, 1, false, float, 0, false, 0, 1>::run'), 'matmul');
     assert.equal(timeCategory('[JIT]', 'JS:*Tensor.dispose /x/tf-core.node.js:3920:41'), 'tfjs engine and JS (V8)');
     assert.equal(timeCategory('libc.so.6', '__memmove_avx512_unaligned_erms'), 'copies (transpose, slice, concat, gather, memcpy)');
   });

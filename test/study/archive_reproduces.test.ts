@@ -32,7 +32,7 @@ describe('the archive reproduces on this machine', () => {
     if ((await initBackend()).backend !== 'tensorflow') return t.skip('the archive was computed on the native backend');
     const datasets = fs.mkdtempSync(path.join(os.tmpdir(), 'archive-repro-'));
     try {
-      const env = { ...process.env, STUDY_DATASETS_DIR: datasets };
+      const env: NodeJS.ProcessEnv = { ...process.env, STUDY_DATASETS_DIR: datasets };
       for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'ONEDNN_MAX_CPU_ISA', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS', 'STUDY_BACKEND', 'STUDY_OVERRIDES']) delete env[k];
       execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'toy-sft', '--task', '1', '--rate', '0', '--seed', '0', '--preset', 'laptop'], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       const dir = path.join(datasets, 'results', 'laptop', 'toy_sft', 'task1', 'rate0');
