@@ -39,8 +39,9 @@ let current: BackendReport | undefined;
  *   loss of the first step differs in the 8th digit, and 60 iterations later a seed can land in the
  *   other mode of a bimodal outcome);
  * - oneDNN capped at AVX2: it picks its sgemm by the CPU's instruction set at run time, so a machine
- *   with AVX-512 rounds differently from one without (capping this machine at AVX changes the same
- *   numbers; this machine has AVX2 and no AVX-512, so the cap is its default);
+ *   with AVX-512 rounds differently from one without (capping that AVX2 machine at AVX changed the
+ *   same numbers; it had no AVX-512, so the cap was its default; on the AVX-512 machine below, the
+ *   cap at AVX2 together with the next pin reproduces the archive byte for byte);
  * - TensorFlow's oneDNN ops off (`TF_ENABLE_ONEDNN_OPTS=0`): TensorFlow turns them on by itself on a
  *   CPU with AVX-512 VNNI or BF16 (its "oneDNN custom operations are on" line), and then runs a
  *   BatchMatMulV2 as oneDNN's matmul primitive, which sums in another order than TensorFlow's own
