@@ -84,10 +84,25 @@ export function currentNumericsTag(): string | undefined {
   return numericsTag(current);
 }
 
+/**
+ * TensorFlow's CPU tensors from its pooling BFC allocator (`TF_CPU_ALLOCATOR_USE_BFC=true`) unless
+ * the user set the variable. With its oneDNN ops off (the pinned numerics) TensorFlow otherwise
+ * takes every tensor from malloc, and at the study's sizes glibc hands large buffers back to the
+ * kernel and faults fresh zeroed pages in on the next op: 7-16 % of the toy train step, the toy
+ * sampling and the paper rollout went to the Linux kernel's page clearing (perf_profile.ts,
+ * 2026-12-07, AMD EPYC with AVX-512). Where a tensor lives changes no arithmetic (every buffer is
+ * 64-byte aligned either way): a toy PPO, a toy SFT, a probe and a language SFT run gave the
+ * archive's content hashes with it, and test/study/archive_reproduces.test.ts runs under it.
+ */
+function poolNativeAllocations(): void {
+  if (process.env.TF_CPU_ALLOCATOR_USE_BFC === undefined) process.env.TF_CPU_ALLOCATOR_USE_BFC = 'true';
+}
+
 function tryNative(notes: string[]): BackendReport | undefined {
   // TF prints an absl warning and CPU-feature lines at load unless told otherwise.
   if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
   pinNativeNumerics();
+  poolNativeAllocations();
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
       // Requiring a package whose addon was never built registers all its kernels before it
