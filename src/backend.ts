@@ -64,6 +64,9 @@ function pinNativeNumerics(): void {
   if (process.env.TF_ENABLE_ONEDNN_OPTS === undefined) process.env.TF_ENABLE_ONEDNN_OPTS = PINNED_NUMERICS.oneDnnOpts;
 }
 
+/** Whether a `TF_ENABLE_ONEDNN_OPTS` value turns TensorFlow's oneDNN ops off (TensorFlow reads it as a boolean). */
+const oneDnnOpsOff = (value: string | undefined): boolean => /^(0|false)$/i.test(value ?? '');
+
 /**
  * What a run's identity adds for its numerics: undefined under {@link PINNED_NUMERICS} or on a
  * single-threaded JS backend (wasm, cpu), else e.g. `intraop2`, `intraop1-isaAVX512_CORE` or
@@ -74,7 +77,7 @@ export function numericsTag(r: Pick<BackendReport, 'backend' | 'threads' | 'isaC
   const isa = (r.isaCap ?? '').toUpperCase();
   const opts = r.oneDnnOpts ?? PINNED_NUMERICS.oneDnnOpts;
   const isaPinned = isa === PINNED_NUMERICS.oneDnnMaxCpuIsa;
-  const optsPinned = /^(0|false)$/i.test(opts); // TensorFlow reads the variable as a boolean
+  const optsPinned = oneDnnOpsOff(opts);
   if (r.threads === PINNED_NUMERICS.intraOpThreads && isaPinned && optsPinned) return undefined;
   return `intraop${r.threads}` + (isaPinned ? '' : `-isa${isa || 'default'}`) + (optsPinned ? '' : `-onednnopts${opts || 'default'}`);
 }
@@ -234,7 +237,7 @@ export function describeBackend(r: BackendReport): string {
   const lib = r.backend === 'tensorflow' ? `TF ${r.version}` : `tfjs ${r.version}`;
   const fallback = r.notes.length && r.backend !== 'tensorflow' ? ` — native backend unavailable: ${r.notes.join('; ')}` : '';
   const threads = r.threads === 0 ? 'GPU' : `${r.threads} thread${r.threads === 1 ? '' : 's'}`;
-  const isa = r.backend === 'tensorflow' && r.threads !== 0 ? `, oneDNN up to ${r.isaCap ?? 'the CPU\'s best'}, TensorFlow's oneDNN ops ${/^(0|false)$/i.test(r.oneDnnOpts ?? '') ? 'off' : r.oneDnnOpts === undefined ? 'as TensorFlow picks' : `on (TF_ENABLE_ONEDNN_OPTS=${r.oneDnnOpts})`}` : '';
+  const isa = r.backend === 'tensorflow' && r.threads !== 0 ? `, oneDNN up to ${r.isaCap ?? 'the CPU\'s best'}, TensorFlow's oneDNN ops ${oneDnnOpsOff(r.oneDnnOpts) ? 'off' : r.oneDnnOpts === undefined ? 'as TensorFlow picks' : `on (TF_ENABLE_ONEDNN_OPTS=${r.oneDnnOpts})`}` : '';
   const tag = numericsTag(r);
   const pinned = tag ? ` — numerics ${tag}, not the pinned ones: runs are stored apart` : '';
   return `backend ${r.backend} (${lib} via ${r.source}, ${threads}${isa})${pinned}${fallback}`;

@@ -35,6 +35,12 @@ import { TIME_CATEGORIES, kernelPercent, parsePerfScript, splitSamples, type Tim
 
 const FLAG = /^--(quick|floor|no-torch|seconds=\d+|only=[\w,-]+|child=[\w-]+|ctl=.+|ack=.+)$/;
 
+/**
+ * The map file in which `node --perf-basic-prof` names its JIT code for perf. The place is perf's
+ * convention, not a choice: V8 writes and perf reads `/tmp/perf-<pid>.map` whatever TMPDIR says.
+ */
+const perfMapOf = (pid: number) => path.join('/tmp', `perf-${pid}.map`);
+
 const flagValue = (argv: readonly string[], name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
 /** Child: build one line, warm it up, then run calls for about `seconds` with perf switched on; prints {msPerCall, calls, pid}. */
@@ -86,7 +92,7 @@ function profileLine(id: string, seconds: number, quick: boolean): LineProfile |
     }
     const { msPerCall, calls, pid } = JSON.parse(last) as { msPerCall: number; calls: number; pid: number };
     const script = spawnSync('perf', ['script', '-i', data, '-F', 'ip,sym,dso'], { encoding: 'utf8', maxBuffer: 1 << 30 });
-    fs.rmSync(`/tmp/perf-${pid}.map`, { force: true });
+    fs.rmSync(perfMapOf(pid), { force: true });
     const samples = parsePerfScript(script.stdout || '');
     if (samples.length === 0) return `no samples (${(script.stderr || '').split('\n')[0]})`;
     return { msPerCall, calls, split: splitSamples(samples) };
@@ -114,9 +120,10 @@ async function torchMsPerCall(torch: TorchServer, line: BenchLine): Promise<numb
 /** The table row of one line. */
 function profileRow(line: BenchLine, p: LineProfile | string, torchMs: number | undefined): string {
   if (typeof p === 'string') return `| ${line.id} | ${line.work} | failed: ${p} |`;
-  const kernelsMs = (kernelPercent(p.split) / 100) * p.msPerCall;
+  const kernels = kernelPercent(p.split);
+  const kernelsMs = (kernels / 100) * p.msPerCall;
   const torch = torchMs === undefined ? ' | |' : ` | ${torchMs.toFixed(1)} | ${(torchMs / kernelsMs).toFixed(2)}`;
-  return `| ${line.id} | ${line.work} | ${p.msPerCall.toFixed(1)} (${p.calls}) | **${kernelPercent(p.split).toFixed(0)} %** (${kernelsMs.toFixed(1)} ms)${torch} | ${TIME_CATEGORIES.map((c) => (p.split.get(c) ?? 0).toFixed(1)).join(' | ')} |`;
+  return `| ${line.id} | ${line.work} | ${p.msPerCall.toFixed(1)} (${p.calls}) | **${kernels.toFixed(0)} %** (${kernelsMs.toFixed(1)} ms)${torch} | ${TIME_CATEGORIES.map((c) => (p.split.get(c) ?? 0).toFixed(1)).join(' | ')} |`;
 }
 
 /** Best µs per call of `f` over 5 rounds of `n` calls (after one untimed round). */
@@ -140,7 +147,8 @@ async function perOpFloor(root: string): Promise<void> {
     `-L${path.join(deps, 'lib')}`, '-ltensorflow', '-ltensorflow_framework', `-Wl,-rpath,${path.join(deps, 'lib')}`, '-o', bin], { encoding: 'utf8' });
   if (cc.status !== 0) console.log(`| TensorFlow's eager C API alone (eager_floor.cc) | not built: ${(cc.stderr || cc.error?.message || '').split('\n')[0]} |`);
   else {
-    const run = spawnSync(bin, [], { encoding: 'utf8', env: { ...process.env, TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: '2' } });
+    // The environment initBackend set for this process (threads, numerics, allocator), so the three layers run alike.
+    const run = spawnSync(bin, [], { encoding: 'utf8', env: process.env });
     const out = (run.stdout || '').trim().split('\n').pop() ?? '';
     console.log(`| TensorFlow's eager C API alone (eager_floor.cc: new op, inputs, attribute, execute, shape, delete) | ${out.startsWith('{') ? (JSON.parse(out) as { usPerOp: number }).usPerOp.toFixed(1) : `failed: exit code ${run.status}`} |`);
   }

@@ -79,7 +79,7 @@ const FRAME = /^\s*[0-9a-f]+\s+(.*?)\s+\(([^()]*)\)\s*$/;
 
 /**
  * The samples of `perf script -F ip,sym,dso` (with call graphs): each sample's frames, leaf first.
- * Code from V8's perf map (`/tmp/perf-PID.map`) gets the object `[JIT]`.
+ * Code from V8's perf map (`perf-PID.map`, see perf_profile.ts) gets the object `[JIT]`.
  */
 export function parsePerfScript(text: string): Frame[][] {
   const samples: Frame[][] = [];
@@ -113,12 +113,13 @@ export function sampleCategory(frames: readonly Frame[]): TimeCategory {
   if (frames.length === 0) return 'other';
   const leaf = timeCategory(frames[0].dso, frames[0].sym);
   if (leaf === 'matmul' || isTfFrame(frames[0]) || isBindingFrame(frames[0])) return leaf;
+  // libc's malloc and memcpy and the Linux kernel keep their kind under any owner but the binding.
+  const keepsKind = leaf === 'malloc / free' || leaf.startsWith('copies') || leaf === 'Linux kernel';
   const owner = frames.find((f) => isTfFrame(f) || isBindingFrame(f) || isJsFrame(f));
-  if (!owner || isJsFrame(owner)) return leaf === 'Linux kernel' ? leaf : leaf === 'other' || leaf === 'malloc / free' || leaf.startsWith('copies') ? leaf : 'tfjs engine and JS (V8)';
-  if (isBindingFrame(owner)) return 'tfjs-node binding (N-API)';
-  // Under TensorFlow: libc's malloc and memcpy and the kernel keep their kind; anything else runs for the op's dispatch.
-  if (leaf === 'malloc / free' || leaf.startsWith('copies') || leaf === 'Linux kernel') return leaf;
-  return 'TensorFlow eager runtime';
+  if (owner && isBindingFrame(owner)) return 'tfjs-node binding (N-API)';
+  if (keepsKind) return leaf;
+  if (!owner || isJsFrame(owner)) return leaf === 'other' ? leaf : 'tfjs engine and JS (V8)';
+  return 'TensorFlow eager runtime'; // under TensorFlow: the op's dispatch
 }
 
 /** Percent of the samples per category (categories without samples are 0). */
